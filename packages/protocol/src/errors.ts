@@ -56,6 +56,6 @@ export function isProtocolError(err: unknown): err is ProtocolError {
       err !== null &&
       (err as { name?: unknown }).name === "ProtocolError" &&
       typeof (err as { code?: unknown }).code === "string" &&
-      Object.hasOwn(PROTOCOL_ERRORS, (err as { code: string }).code))
+      Object.prototype.hasOwnProperty.call(PROTOCOL_ERRORS, (err as { code: string }).code))
   );
 }
