@@ -1,0 +1,13 @@
+import type { Scenario } from "./types.js";
+
+/**
+ * Every scenario, in the order of issue 7's list. Loaded lazily so that `pnpm bench protocol` does not pay
+ * for (or fail on) the modules of scenarios it does not run.
+ */
+export const SCENARIOS: ReadonlyArray<{ name: string; aliases: string[]; load: () => Promise<Scenario> }> = [
+  {
+    name: "protocol",
+    aliases: ["7", "codecs"],
+    load: async () => (await import("../scenarios/protocol.js")).protocolScenario,
+  },
+];

@@ -1,0 +1,134 @@
+/**
+ * Scenario 7 (issue 2's benchmark): Ladder's codecs against engine.io-parser 5.2.3 and socket.io-parser 4.2.7
+ * in the same process, alternating, plus a linearity check on hostile inputs. No server is involved.
+ */
+import { CODEC_CASES, type CodecCase, HOSTILE_CASES } from "../codecs/fixtures.js";
+import { loadLadder } from "../codecs/ladder.js";
+import { normalize, normalizeSocketPacket, same } from "../codecs/normalize.js";
+import { loadReference } from "../codecs/reference.js";
+import type { CodecImpl } from "../codecs/types.js";
+import { bestTimeMs, opsPerSecond } from "../core/ops.js";
+import { alternate } from "../core/rounds.js";
+import type { Cell, Row, Scenario, ScenarioResult } from "../core/types.js";
+
+const SMALL = 100_000;
+const LARGE = 1_000_000;
+
+function describe(err: unknown): string {
+  if (err && typeof err === "object" && "code" in err) return String((err as { code: unknown }).code);
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Runs Ladder's function once against the reference's; returns a note when they disagree. */
+function crossCheck(c: CodecCase, ours: () => unknown, theirs: () => unknown): string | undefined {
+  const norm = c.group === "Socket.IO" && c.kind === "decode" ? normalizeSocketPacket : normalize;
+  const a = norm(ours());
+  const b = norm(theirs());
+  if (same(a, b)) return undefined;
+  return `⚠ ${c.group} ${c.kind} "${c.name}": Ladder's output differs from the reference's (${JSON.stringify(a).slice(0, 120)} vs ${JSON.stringify(b).slice(0, 120)})`;
+}
+
+function outcome(run: (impl: CodecImpl) => unknown, impl: CodecImpl): string {
+  try {
+    run(impl);
+    return "accepted";
+  } catch (err) {
+    return `rejected (${describe(err).slice(0, 60)})`;
+  }
+}
+
+export const protocolScenario: Scenario = {
+  name: "protocol",
+  title: "7. Protocol codecs: Ladder vs engine.io-parser 5.2.3 / socket.io-parser 4.2.7",
+  async run(options): Promise<ScenarioResult> {
+    const reference = loadReference();
+    const ladder = await loadLadder();
+    const budgetMs = options.quick ? 40 : 250;
+    const warmMs = options.quick ? 20 : 150;
+    const notes: string[] = [
+      `Each cell: operations per second over ~${budgetMs} ms, after ${warmMs} ms of warm-up; both implementations in one process, alternating.`,
+      "reference = engine.io-parser 5.2.3 for Engine.IO rows, socket.io-parser 4.2.7 for Socket.IO rows (their CommonJS builds, as the servers load them).",
+      "Decode inputs are the reference encoder's wire output (binary attachments as Node Buffers, as ws delivers them); Ladder's results are cross-checked against the reference's before timing.",
+    ];
+    const rows: Row[] = [];
+
+    for (const c of CODEC_CASES) {
+      const cells: Record<string, Cell> = {};
+      const fns = new Map<string, () => unknown>();
+      const theirs = c.prepare(reference, reference);
+      if ("impl" in ladder) {
+        try {
+          const ours = c.prepare(ladder.impl, reference);
+          const mismatch = crossCheck(c, ours, theirs);
+          if (mismatch) notes.push(mismatch);
+          fns.set("ladder", ours);
+        } catch (err) {
+          cells.ladder = { skipped: `failed: ${describe(err)}` };
+        }
+      } else {
+        cells.ladder = { skipped: ladder.skipped };
+      }
+      fns.set("reference", theirs);
+      for (const fn of fns.values()) opsPerSecond(fn, warmMs);
+      const samples = await alternate([...fns.keys()], options, async (id) =>
+        opsPerSecond(fns.get(id)!, budgetMs),
+      );
+      for (const [id, s] of samples) cells[id] = { samples: s };
+      rows.push({ case: `${c.group} ${c.kind}: ${c.name}`, unit: "ops/s", better: "higher", cells });
+      options.log(`protocol: ${c.group} ${c.kind} ${c.name}`);
+    }
+
+    const impls = new Map<string, CodecImpl>([["reference", reference]]);
+    if ("impl" in ladder) impls.set("ladder", ladder.impl);
+    const repeat = options.quick ? 2 : 5;
+    for (const h of HOSTILE_CASES) {
+      const small = h.make(SMALL);
+      const large = h.make(LARGE);
+      const timeCells: Record<string, Cell> = {};
+      const ratioCells: Record<string, Cell> = {};
+      if (!("impl" in ladder)) {
+        timeCells.ladder = { skipped: ladder.skipped };
+        ratioCells.ladder = { skipped: ladder.skipped };
+      }
+      const samples = await alternate([...impls.keys()], options, async (id) => {
+        const impl = impls.get(id)!;
+        const tSmall = bestTimeMs(() => small(impl), repeat);
+        const tLarge = bestTimeMs(() => large(impl), repeat);
+        return { tLarge, ratio: tLarge / Math.max(tSmall, 1e-6) };
+      });
+      for (const [id, s] of samples) {
+        timeCells[id] = { samples: s.map((x) => x.tLarge) };
+        ratioCells[id] = { samples: s.map((x) => x.ratio) };
+      }
+      rows.push({
+        case: `hostile 1 MB: ${h.name}`,
+        unit: "ms to decode 1 MB",
+        better: "lower",
+        cells: timeCells,
+      });
+      rows.push({
+        case: `hostile: ${h.name}`,
+        unit: "time(1 MB) ÷ time(100 KB), ≈10 = linear",
+        better: "lower",
+        cells: ratioCells,
+      });
+      const outcomes = [...impls].map(
+        ([id, impl]) => `${id === "ladder" ? "Ladder" : "reference"} ${outcome(large, impl)}`,
+      );
+      notes.push(`${h.name} at 1 MB: ${outcomes.join("; ")}.`);
+      options.log(`protocol: hostile ${h.name}`);
+    }
+
+    return {
+      name: "protocol",
+      title: this.title,
+      systems: [
+        { id: "ladder", label: "Ladder" },
+        { id: "reference", label: "reference" },
+      ],
+      comparisons: [{ ours: "ladder", baseline: "reference" }],
+      rows,
+      notes,
+    };
+  },
+};
