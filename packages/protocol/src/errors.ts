@@ -13,6 +13,7 @@ export const PROTOCOL_ERRORS = {
   LADDER_ERR_EIO_BINARY_NOT_MESSAGE: "only message packets may carry binary data",
   LADDER_ERR_EIO_BAD_JSONP_INDEX: "the JSONP callback index must be digits only",
   LADDER_ERR_EIO_BAD_JSONP_BODY: "the JSONP POST body is not a form-encoded d= field",
+  LADDER_ERR_EIO_BAD_JSONP_RESPONSE: "the JSONP response is not a ___eio[N](<JSON string>); script",
   LADDER_ERR_UTF8_INVALID: "invalid UTF-8 byte sequence",
   // Socket.IO packets
   LADDER_ERR_SIO_UNKNOWN_PACKET_TYPE: "unknown Socket.IO packet type",
