@@ -1,0 +1,381 @@
+import {
+  createServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { Server as HttpsServer } from "node:https";
+import type { Duplex } from "node:stream";
+import { encodeHandshake } from "@ladder/protocol";
+import { EventEmitter } from "eventemitter3";
+import { type WebSocket, WebSocketServer } from "ws";
+import { ENGINE_HTTP_ERRORS, type EngineErrorCode, EngineErrorCodes } from "../errors.js";
+import { sessionCookie } from "../http/cookie.js";
+import { applyCors } from "../http/cors.js";
+import { isOriginAllowed } from "../http/origin.js";
+import { respondEngineError } from "../http/respond.js";
+import { abortUpgrade, checkWebSocketUpgradeHeaders } from "../http/upgrade-abort.js";
+import type {
+  RequestTransportFactory,
+  TransportFactory,
+  WebSocketTransportFactory,
+} from "../transports/registry.js";
+import { TRANSPORTS } from "../transports/registry.js";
+import type { Query, Transport, TransportContext } from "../transports/transport.js";
+import { createHandshakeInfo, type HandshakeInfo } from "./handshake.js";
+import { type AllowRequestResult, type EngineOptions, resolveOptions } from "./options.js";
+import { type EngineSession, Session } from "./session.js";
+import { parseQuery, verifyRequest } from "./verify.js";
+
+/** Payload of `connection_error`. */
+export interface ConnectionErrorInfo {
+  req: IncomingMessage;
+  code: number;
+  message: string;
+  context?: unknown;
+}
+
+export type ResponseHeaders = Record<string, string | string[]>;
+
+export interface EngineEvents {
+  connection: [session: EngineSession];
+  connection_error: [err: ConnectionErrorInfo];
+  /** Before every HTTP response / WebSocket handshake response of a session: edit `headers` in place. */
+  headers: [headers: ResponseHeaders, req: IncomingMessage];
+  /** Before the handshake response only (emitted before `headers`). */
+  initial_headers: [headers: ResponseHeaders, req: IncomingMessage];
+}
+
+export interface AttachOptions {
+  /** Path prefix of the engine's requests. Default `/engine.io/`. */
+  path?: string;
+}
+
+/** Normalises a path option to the prefix form `/x/`. */
+export function normalizePath(path = "/engine.io/"): string {
+  return `${path.replace(/\/+$/, "")}/`;
+}
+
+/** True when the request URL's path starts with `prefix` (as returned by {@link normalizePath}). */
+export function matchesPath(url: string | undefined, prefix: string): boolean {
+  return typeof url === "string" && url.startsWith(prefix);
+}
+
+type PendingReply = { kind: "http"; res: ServerResponse } | { kind: "upgrade"; socket: Duplex };
+
+/**
+ * The Engine.IO v4 server: owns the sessions, validates requests, performs handshakes, and routes each
+ * request or upgrade to its session's transport. Usable on its own (like engine.io) or under the socket layer.
+ */
+export class Engine extends EventEmitter<EngineEvents> {
+  readonly options: Readonly<EngineOptions>;
+  private readonly sessions = new Map<string, Session>();
+  private wss: WebSocketServer | undefined;
+  /** Ids chosen for WebSocket handshakes still in progress, for the 101 response's headers (cookie). */
+  private readonly pendingWsIds = new WeakMap<IncomingMessage, string>();
+  private ownedServer: HttpServer | undefined;
+
+  constructor(options: Partial<EngineOptions> = {}) {
+    super();
+    this.options = resolveOptions(options);
+  }
+
+  /** Number of open sessions. */
+  get clientsCount(): number {
+    return this.sessions.size;
+  }
+
+  /** The session with this id, if open. */
+  getSession(id: string): EngineSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Iterates over the open sessions. */
+  allSessions(): IterableIterator<EngineSession> {
+    return this.sessions.values();
+  }
+
+  /**
+   * Serves the engine on `server` under `path`: matching requests and upgrades go to the engine, others to the
+   * server's previous `request` listeners. An upgrade for another path is refused with 400 unless someone else
+   * listens for upgrades.
+   */
+  attach(server: HttpServer | HttpsServer, options: AttachOptions = {}): this {
+    const path = normalizePath(options.path);
+    const previous = server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    server.removeAllListeners("request");
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      if (matchesPath(req.url, path)) {
+        this.handleRequest(req, res);
+        return;
+      }
+      for (const listener of previous) listener.call(server, req, res);
+    });
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (matchesPath(req.url, path)) this.handleUpgrade(req, socket, head);
+      else if (server.listenerCount("upgrade") === 1) {
+        socket.on("error", () => socket.destroy());
+        abortUpgrade(socket, 400, "Unknown path for upgrade");
+      }
+    });
+    return this;
+  }
+
+  /** Creates an HTTP server on `port` serving only the engine (other paths: 501), like engine.io's `listen`. */
+  listen(port: number, callback?: () => void): HttpServer {
+    const server = createServer((_req, res) => {
+      res.writeHead(501);
+      res.end("Not Implemented");
+    });
+    this.attach(server);
+    this.ownedServer = server;
+    server.listen(port, callback);
+    return server;
+  }
+
+  /** Handles one HTTP request of the engine (already matched on path). */
+  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const query = parseQuery(req.url);
+    const options = this.options;
+    if (options.allowedOrigins && !isOriginAllowed(options.allowedOrigins, req)) {
+      this.refuse(req, { kind: "http", res }, EngineErrorCodes.FORBIDDEN, undefined, {
+        origin: req.headers.origin,
+      });
+      return;
+    }
+    if (options.cors && applyCors(options.cors, req, res)) return;
+    const verdict = verifyRequest(query, req.method, req.headers.origin, false, options, this.sessions);
+    if (!verdict.ok) {
+      this.refuse(req, { kind: "http", res }, verdict.code, verdict.message, { query });
+      return;
+    }
+    if (verdict.session) {
+      if (!verdict.session.handleRequest(req, res)) respondEngineError(res, EngineErrorCodes.BAD_REQUEST);
+      return;
+    }
+    this.handshake(req, { kind: "http", res }, query, verdict.factory, (id, handshake) => {
+      const factory = verdict.factory as RequestTransportFactory;
+      const transport = factory.create(this.transportContext(query, true, id));
+      const session = this.openSession(id, handshake, transport, factory);
+      // The handshake GET: the transport becomes writable and the open packet goes out in this response.
+      transport.onRequest?.(req, res);
+      this.register(session);
+    });
+  }
+
+  /** Handles an HTTP upgrade (already matched on path): a new WebSocket session, or a probe for an upgrade. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A reset during our checks must not become an unhandled 'error' event.
+    socket.on("error", () => socket.destroy());
+    const query = parseQuery(req.url);
+    const options = this.options;
+    const reply: PendingReply = { kind: "upgrade", socket };
+    if (options.allowedOrigins && !isOriginAllowed(options.allowedOrigins, req)) {
+      this.refuse(req, reply, EngineErrorCodes.FORBIDDEN, "Origin not allowed", {
+        origin: req.headers.origin,
+      });
+      return;
+    }
+    const verdict = verifyRequest(query, req.method, req.headers.origin, true, options, this.sessions);
+    if (!verdict.ok) {
+      this.refuse(req, reply, verdict.code, verdict.message, { query });
+      return;
+    }
+    const invalid = checkWebSocketUpgradeHeaders(req.headers);
+    if (invalid) {
+      this.refuse(req, reply, EngineErrorCodes.BAD_REQUEST, invalid, { query });
+      return;
+    }
+    const factory = verdict.factory as WebSocketTransportFactory;
+    const session = verdict.session;
+    if (session) {
+      this.getWss().handleUpgrade(req, socket, head, (ws) => this.onProbeSocket(ws, session, factory, query));
+      return;
+    }
+    this.handshake(req, reply, query, factory, (id, handshake) => {
+      this.pendingWsIds.set(req, id);
+      this.getWss().handleUpgrade(req, socket, head, (ws) => {
+        this.pendingWsIds.delete(req);
+        const transport = factory.create(this.transportContext(query, true, id), ws);
+        this.register(this.openSession(id, handshake, transport, factory));
+      });
+    });
+  }
+
+  /**
+   * Closes every session (close packets where a response or socket is open, pending polls ended), clears every
+   * timer, and closes the server created by {@link Engine.listen}. Attached servers are left to their owner.
+   */
+  close(): void {
+    for (const session of [...this.sessions.values()]) session.close(true);
+    this.wss?.close();
+    this.wss = undefined;
+    this.ownedServer?.close();
+    this.ownedServer = undefined;
+  }
+
+  private handshake(
+    req: IncomingMessage,
+    reply: PendingReply,
+    query: Query,
+    factory: TransportFactory,
+    proceed: (id: string, handshake: HandshakeInfo) => void,
+  ): void {
+    void factory;
+    const gone = () => (reply.kind === "http" ? reply.res.destroyed : reply.socket.destroyed);
+    const withId = (id: string) => {
+      if (gone()) return;
+      if (typeof id !== "string" || id.length === 0 || this.sessions.has(id)) {
+        this.refuse(req, reply, EngineErrorCodes.BAD_REQUEST, undefined, { name: "ID_GENERATION_ERROR" });
+        return;
+      }
+      proceed(id, createHandshakeInfo(req, query));
+    };
+    const afterAllow = (result: AllowRequestResult) => {
+      if (gone()) return;
+      const allowed = typeof result === "boolean" ? result : result?.allowed === true;
+      if (!allowed) {
+        const message = typeof result === "object" && result ? result.message : undefined;
+        this.refuse(req, reply, EngineErrorCodes.FORBIDDEN, message, { name: "ALLOW_REQUEST" });
+        return;
+      }
+      settle(
+        () => this.options.generateId(req),
+        withId,
+        () =>
+          this.refuse(req, reply, EngineErrorCodes.BAD_REQUEST, undefined, { name: "ID_GENERATION_ERROR" }),
+      );
+    };
+    const allowRequest = this.options.allowRequest;
+    if (!allowRequest) afterAllow(true);
+    else
+      settle(
+        () => allowRequest(req),
+        afterAllow,
+        () => afterAllow(false),
+      );
+  }
+
+  private openSession(
+    id: string,
+    handshake: HandshakeInfo,
+    transport: Transport,
+    factory: TransportFactory,
+  ): Session {
+    const options = this.options;
+    const session = new Session(id, handshake, transport, options);
+    const upgrades = options.allowUpgrades
+      ? factory.upgradesTo.filter((t) => options.transports.includes(t))
+      : [];
+    session.open(
+      encodeHandshake({
+        sid: id,
+        upgrades,
+        pingInterval: options.pingInterval,
+        pingTimeout: options.pingTimeout,
+        maxPayload: options.maxHttpBufferSize,
+      }),
+    );
+    return session;
+  }
+
+  private register(session: Session): void {
+    if (session.readyState === "closed") return;
+    this.sessions.set(session.id, session);
+    session.once("close", () => {
+      if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    });
+    this.emit("connection", session);
+  }
+
+  private onProbeSocket(
+    ws: WebSocket,
+    session: Session,
+    factory: WebSocketTransportFactory,
+    query: Query,
+  ): void {
+    const current = TRANSPORTS.get(session.transport.name);
+    const allowed =
+      this.options.allowUpgrades &&
+      current !== undefined &&
+      current.upgradesTo.includes(query.transport ?? "") &&
+      session.canUpgrade();
+    if (!allowed) {
+      // Second upgrade, upgrade of an upgraded session, or a session that closed during the handshake.
+      ws.on("error", () => ws.terminate());
+      ws.close();
+      return;
+    }
+    session.beginUpgrade(factory.create(this.transportContext(query, false, session.id), ws));
+  }
+
+  private transportContext(query: Query, handshake: boolean, sid: string): TransportContext {
+    return {
+      query,
+      options: this.options,
+      handshake,
+      onHeaders: (headers, req, initial) => {
+        if (initial) {
+          const cookie = sessionCookie(this.options.cookie, sid);
+          if (cookie) headers["Set-Cookie"] = [cookie];
+          this.emit("initial_headers", headers, req);
+        }
+        this.emit("headers", headers, req);
+      },
+    };
+  }
+
+  private getWss(): WebSocketServer {
+    if (this.wss) return this.wss;
+    const wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: this.options.maxHttpBufferSize,
+      perMessageDeflate: this.options.perMessageDeflate,
+    });
+    wss.on("headers", (lines: string[], req: IncomingMessage) => {
+      const sid = this.pendingWsIds.get(req);
+      const cookie = sid === undefined ? undefined : sessionCookie(this.options.cookie, sid);
+      if (!cookie && this.listenerCount("headers") === 0 && this.listenerCount("initial_headers") === 0)
+        return;
+      const headers: ResponseHeaders = {};
+      if (sid !== undefined) {
+        if (cookie) headers["Set-Cookie"] = [cookie];
+        this.emit("initial_headers", headers, req);
+      }
+      this.emit("headers", headers, req);
+      for (const key of Object.keys(headers)) {
+        const value = headers[key]!;
+        for (const v of Array.isArray(value) ? value : [value]) lines.push(`${key}: ${v}`);
+      }
+    });
+    this.wss = wss;
+    return wss;
+  }
+
+  private refuse(
+    req: IncomingMessage,
+    reply: PendingReply,
+    code: EngineErrorCode,
+    message: string | undefined,
+    context: unknown,
+  ): void {
+    const text = message ?? ENGINE_HTTP_ERRORS[code].message;
+    if (reply.kind === "http") respondEngineError(reply.res, code, message);
+    else abortUpgrade(reply.socket, ENGINE_HTTP_ERRORS[code].status, text);
+    this.emit("connection_error", { req, code, message: text, context });
+  }
+}
+
+/** Runs a maybe-async step without an await (and a microtask) when it returns synchronously. */
+function settle<T>(run: () => T | Promise<T>, ok: (value: T) => void, fail: (err: unknown) => void): void {
+  let value: T | Promise<T>;
+  try {
+    value = run();
+  } catch (err) {
+    fail(err);
+    return;
+  }
+  if (value instanceof Promise) value.then(ok, fail);
+  else ok(value);
+}

@@ -1,0 +1,115 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { EnginePacket } from "@ladder/protocol";
+import { EventEmitter } from "eventemitter3";
+import type { EngineOptions } from "../engine/options.js";
+import type { LadderServerError } from "../errors.js";
+
+/** Why a session closed. The strings are engine.io's, so code written for engine.io keeps working. */
+export type CloseReason =
+  | "transport close"
+  | "ping timeout"
+  | "transport error"
+  | "forced close"
+  | "server shutting down"
+  | "parse error"
+  | "buffer overflow"
+  | "forced server close";
+
+/** A packet on its way out, with the per-packet write options. */
+export interface OutPacket extends EnginePacket {
+  compress?: boolean;
+}
+
+/** Parsed query string of a request: a null-prototype object, so `__proto__` / `constructor` are plain keys. */
+export type Query = Record<string, string>;
+
+/** Everything a transport gets from the engine; no IncomingMessage is kept beyond a pending request. */
+export interface TransportContext {
+  query: Query;
+  options: EngineOptions;
+  /** Lets the engine emit `headers` (and `initial_headers` for the handshake response) before a response is written. */
+  onHeaders: (headers: Record<string, string | string[]>, req: IncomingMessage, initial: boolean) => void;
+  /** True when this transport was created by a handshake (its first response carries the open packet). */
+  handshake: boolean;
+}
+
+export interface TransportEvents {
+  /** A decoded packet from the client. */
+  packet: [packet: EnginePacket];
+  /** The transport failed; the session closes with `reason`. */
+  error: [reason: CloseReason, err: LadderServerError];
+  /** The transport is finished (peer went away, close packet, or our close completed). */
+  close: [];
+  /** The transport became writable: the session should flush its buffer. */
+  drain: [];
+}
+
+/**
+ * The transport base (template method): the session talks only to this surface, never to a concrete class and
+ * never by transport name. Variation between transports is expressed as properties:
+ *
+ * - `handlesUpgrades`: a session on this transport may be upgraded (probe) to another one.
+ * - `supportsFraming`: the transport delimits packets itself (one packet per WebSocket frame) rather than
+ *   batching them into a payload.
+ * - `writable` + `drain`: request-driven transports (polling, streaming) are writable while a response is open;
+ *   socket-driven ones (websocket) while the socket is not congested. `send` is only called when writable.
+ * - `onRequest`: present on request-driven transports; the engine routes every HTTP request of the session here.
+ *
+ * Subclasses implement `doSend` and `doClose`; the base owns the state machine.
+ */
+export abstract class Transport extends EventEmitter<TransportEvents> {
+  abstract readonly name: string;
+  abstract readonly handlesUpgrades: boolean;
+  abstract readonly supportsFraming: boolean;
+  /** Whether `send` may be called right now. */
+  writable = false;
+  readyState: "open" | "closing" | "closed" = "open";
+  /** Set when the session moved to another transport; a discarded transport closes without a close packet. */
+  discarded = false;
+  protected readonly ctx: TransportContext;
+
+  constructor(ctx: TransportContext) {
+    super();
+    this.ctx = ctx;
+  }
+
+  /** Request-driven transports receive each HTTP request of their session here. */
+  onRequest?(req: IncomingMessage, res: ServerResponse): void;
+
+  /** Writes packets; `written` runs once they are handed to the OS. Only call while `writable`. */
+  send(packets: readonly OutPacket[], written?: () => void): void {
+    if (this.readyState === "closed") return;
+    this.doSend(packets, written);
+  }
+
+  /** Closes the transport; `close` is emitted when done. Idempotent. */
+  close(): void {
+    if (this.readyState !== "open") return;
+    this.readyState = "closing";
+    this.doClose(() => this.onClose());
+  }
+
+  /** The session has moved on; whatever is still pending here must not carry packets anymore. */
+  discard(): void {
+    this.discarded = true;
+  }
+
+  protected abstract doSend(packets: readonly OutPacket[], written?: () => void): void;
+  protected abstract doClose(done: () => void): void;
+
+  protected onPacket(packet: EnginePacket): void {
+    this.emit("packet", packet);
+  }
+
+  protected onError(reason: CloseReason, err: LadderServerError): void {
+    if (this.readyState === "closed") return;
+    this.emit("error", reason, err);
+  }
+
+  protected onClose(): void {
+    if (this.readyState === "closed") return;
+    this.readyState = "closed";
+    this.writable = false;
+    this.emit("close");
+  }
+}

@@ -1,0 +1,117 @@
+import { decodePacket, type EnginePacket, encodePacket } from "@ladder/protocol";
+import type { RawData, WebSocket } from "ws";
+import { LadderServerError } from "../errors.js";
+import { type OutPacket, Transport, type TransportContext } from "./transport.js";
+
+/**
+ * Above this many bytes queued in the socket, the transport stops being writable and the session buffers
+ * (bounded by maxBufferedPackets) until ws reports the queued frames written.
+ */
+const HIGH_WATER_MARK = 1 << 20;
+const COMPRESS = { compress: true };
+const NO_COMPRESS = { compress: false };
+
+/**
+ * WebSocket via `ws` (public API only): one packet per frame; binary messages as binary frames unless the client
+ * asked for `b64`. Incoming binary frames are message packets and reach the session as Buffer.
+ */
+export class WebSocketTransport extends Transport {
+  readonly name = "websocket";
+  readonly handlesUpgrades = false;
+  readonly supportsFraming = true;
+  private readonly ws: WebSocket;
+  private readonly supportsBinary: boolean;
+  private readonly deflate: boolean;
+  /** Sequence number of the batch whose write completion makes the transport writable again (-1: none). */
+  private drainSeq = -1;
+  private seq = 0;
+
+  constructor(ctx: TransportContext, ws: WebSocket) {
+    super(ctx);
+    this.ws = ws;
+    this.supportsBinary = ctx.query.b64 === undefined;
+    this.deflate = ctx.options.perMessageDeflate !== false;
+    ws.on("message", this.onMessage);
+    ws.once("close", () => this.onClose());
+    ws.on("error", (err) => {
+      this.onError("transport error", new LadderServerError("LADDER_ERR_TRANSPORT", err.message));
+    });
+    this.writable = true;
+  }
+
+  private readonly onMessage = (data: RawData, isBinary: boolean): void => {
+    let packet: EnginePacket;
+    if (isBinary) {
+      packet = { type: "message", data: Array.isArray(data) ? Buffer.concat(data) : toBuffer(data) };
+    } else {
+      try {
+        packet = decodePacket(data.toString());
+      } catch (err) {
+        this.onError("parse error", new LadderServerError("LADDER_ERR_PARSE", (err as Error).message));
+        this.ws.close();
+        return;
+      }
+    }
+    if (packet.type === "close") {
+      this.close();
+      return;
+    }
+    this.onPacket(packet);
+  };
+
+  protected override doSend(packets: readonly OutPacket[], written?: () => void): void {
+    const ws = this.ws;
+    if (ws.readyState !== ws.OPEN) return;
+    const last = packets.length - 1;
+    for (let i = 0; i < last; i++) {
+      const packet = packets[i]!;
+      ws.send(
+        encodePacket(packet, this.supportsBinary),
+        this.deflate && packet.compress ? COMPRESS : NO_COMPRESS,
+      );
+    }
+    const packet = packets[last]!;
+    const frame = encodePacket(packet, this.supportsBinary);
+    const opts = this.deflate && packet.compress ? COMPRESS : NO_COMPRESS;
+    // A callback costs a closure per batch, so it is only attached when someone waits for it or when the
+    // socket is already backed up (then it doubles as the drain signal: ws runs callbacks in write order).
+    if (!written && ws.bufferedAmount === 0) {
+      ws.send(frame, opts);
+      return;
+    }
+    const seq = ++this.seq;
+    ws.send(frame, opts, (err) => {
+      if (!err) written?.();
+      if (this.drainSeq === seq) {
+        this.drainSeq = -1;
+        if (this.readyState !== "open") return;
+        this.writable = true;
+        this.emit("drain");
+      }
+    });
+    if (ws.bufferedAmount > HIGH_WATER_MARK) {
+      this.writable = false;
+      this.drainSeq = seq;
+    }
+  }
+
+  protected override doClose(done: () => void): void {
+    // ws emits "close" once the closing handshake ends (or its own timeout fires): onClose runs then.
+    void done;
+    this.ws.close();
+    if (this.discarded) {
+      // Shutdown: a peer that never answers the close frame must not hold the process for ws's 30 s timeout.
+      const ws = this.ws;
+      setTimeout(() => ws.terminate(), 1000).unref();
+    }
+  }
+
+  /** For tests and the upgrade path: the number of bytes queued in the socket. */
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+}
+
+function toBuffer(data: Buffer | ArrayBuffer): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
+}
