@@ -5,6 +5,7 @@ import type { Scenario } from "./types.js";
  * for (or fail on) the modules of scenarios it does not run.
  */
 export const SCENARIOS: ReadonlyArray<{ name: string; aliases: string[]; load: () => Promise<Scenario> }> = [
+  { name: "echo", aliases: ["1"], load: async () => (await import("../scenarios/echo.js")).echoScenario },
   {
     name: "protocol",
     aliases: ["7", "codecs"],

@@ -1,0 +1,94 @@
+/**
+ * One system under test for one round: a server process (CPU 0) running it and a load process (CPU 1)
+ * driving raw clients at it. `window()` runs a workload: warm-up, then a measured window bracketed by a load
+ * snapshot and the server's CPU / event-loop measurement, taken concurrently.
+ */
+import type { Snapshot } from "../load/counters.js";
+import type { LoadSpec } from "../load/workloads.js";
+import { type Child, startChild } from "../proc/child.js";
+import type { Measurement, MemorySample } from "../proc/server-host.js";
+import { SYSTEMS } from "../servers/registry.js";
+import type { ServerConfig } from "../servers/types.js";
+
+export type WorkloadSpec = Omit<LoadSpec, "port" | "path" | "mode">;
+
+export interface WindowResult extends Measurement {
+  /** Operations completed in the measured window (round trips, deliveries, handshakes, messages). */
+  count: number;
+  errors: number;
+  firstError?: string;
+  /** Latency percentiles (ms) measured by the load process in the window, when the workload has them. */
+  p50?: number;
+  p99?: number;
+}
+
+export interface Timing {
+  warmupMs: number;
+  durationMs: number;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class SystemRun {
+  private constructor(
+    readonly system: string,
+    readonly server: Child,
+    readonly load: Child,
+    readonly port: number,
+  ) {}
+
+  static async start(system: string, config: ServerConfig): Promise<SystemRun> {
+    const entry = SYSTEMS[system];
+    if (!entry) throw new Error(`unknown system ${system}`);
+    const server = await startChild("server");
+    let load: Child | undefined;
+    try {
+      const { port } = await server.call<{ port: number }>("start", { system, config });
+      load = await startChild("load");
+      return new SystemRun(system, server, load, port);
+    } catch (err) {
+      await Promise.all([server.close(), load?.close()]);
+      throw err;
+    }
+  }
+
+  spec(workload: WorkloadSpec): LoadSpec {
+    const entry = SYSTEMS[this.system]!;
+    return { ...workload, port: this.port, path: entry.path, mode: entry.mode };
+  }
+
+  /** Runs one workload through warm-up and a measured window; `stream` makes the server push batches. */
+  async window(workload: WorkloadSpec, timing: Timing, stream?: number): Promise<WindowResult> {
+    await this.load.call<Snapshot>("start", this.spec(workload));
+    try {
+      if (stream !== undefined) await this.server.call("startStream", stream);
+      await sleep(timing.warmupMs);
+      const [s0] = await Promise.all([
+        this.load.call<Snapshot>("snapshot"),
+        this.server.call("measureStart"),
+      ]);
+      await sleep(timing.durationMs);
+      const [s1, m] = await Promise.all([
+        this.load.call<Snapshot>("snapshot"),
+        this.server.call<Measurement>("measureStop"),
+      ]);
+      const result: WindowResult = { ...m, count: s1.count - s0.count, errors: s1.errors - s0.errors };
+      if (s1.firstError !== undefined) result.firstError = s1.firstError;
+      if (s1.p50 !== undefined) result.p50 = s1.p50;
+      if (s1.p99 !== undefined) result.p99 = s1.p99;
+      return result;
+    } finally {
+      if (stream !== undefined) await this.server.call("stopStream").catch(() => {});
+      await this.load.call("stop");
+    }
+  }
+
+  memory(): Promise<MemorySample> {
+    return this.server.call<MemorySample>("memory");
+  }
+
+  async close(): Promise<void> {
+    await this.server.call("stop").catch(() => {});
+    await Promise.all([this.load.close(), this.server.close()]);
+  }
+}

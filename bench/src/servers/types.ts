@@ -1,0 +1,34 @@
+/**
+ * What every system module under servers/ implements. The behaviours of all scenarios are installed at
+ * once (echo, ack, broadcast trigger, hello on connect, streaming), so one server serves any workload.
+ */
+export interface ServerConfig {
+  /** Size in bytes of the string the server broadcasts or streams. */
+  payloadSize: number;
+  /** Emit a "hello" event (or message) to each new connection: the connect-rate scenario's "first event". */
+  hello: boolean;
+}
+
+export interface RunningServer {
+  port: number;
+  /** Connected clients (sessions) the server currently holds. */
+  clients(): number;
+  /**
+   * Delivery scenario: keep sending `batch` timestamped messages to every client each time that client's
+   * previous batch has been handed to its transport (drain), so buffers stay bounded on every transport.
+   */
+  startStream?(batch: number): void;
+  stopStream?(): void;
+  close(): Promise<void>;
+}
+
+export type StartServer = (config: ServerConfig) => Promise<RunningServer>;
+
+/** A wall clock shared by processes on one machine, with sub-millisecond resolution. */
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export function payloadOf(size: number): string {
+  return "x".repeat(size);
+}
