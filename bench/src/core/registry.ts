@@ -7,6 +7,17 @@ import type { Scenario } from "./types.js";
 export const SCENARIOS: ReadonlyArray<{ name: string; aliases: string[]; load: () => Promise<Scenario> }> = [
   { name: "echo", aliases: ["1"], load: async () => (await import("../scenarios/echo.js")).echoScenario },
   {
+    name: "broadcast",
+    aliases: ["2"],
+    load: async () => (await import("../scenarios/broadcast.js")).broadcastScenario,
+  },
+  { name: "acks", aliases: ["3"], load: async () => (await import("../scenarios/acks.js")).acksScenario },
+  {
+    name: "connect-rate",
+    aliases: ["5", "connect"],
+    load: async () => (await import("../scenarios/connect-rate.js")).connectRateScenario,
+  },
+  {
     name: "protocol",
     aliases: ["7", "codecs"],
     load: async () => (await import("../scenarios/protocol.js")).protocolScenario,
