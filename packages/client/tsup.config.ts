@@ -1,5 +1,7 @@
 import { defineConfig } from "tsup";
 
+// The Node/bundler build (ESM + CJS + .d.ts). The browser bundles (ladder.esm.js, ladder.min.js,
+// ladder.legacy.min.js) are made by scripts/bundle.mjs, which runs after this.
 export default defineConfig({
   entry: ["src/index.ts"],
   format: ["esm", "cjs"],
@@ -7,4 +9,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "es2020",
+  // `ws` is a runtime dependency for Node only; bundlers for browsers drop it via the "browser" field.
+  external: ["ws", "@ladder/protocol"],
 });

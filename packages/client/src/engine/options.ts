@@ -1,0 +1,53 @@
+import type { Timers } from "../timers.js";
+import type { WebSocketConstructor } from "../transports/transport.js";
+
+/** How received binary is handed to the application. */
+export type BinaryType = "arraybuffer" | "nodebuffer" | "uint8array";
+
+/** Options of an {@link EngineSocket} (also accepted by `io()` and `LadderSocket`). */
+export interface EngineOptions {
+  /** Server host name; defaults to the URL's. */
+  hostname?: string;
+  port?: string | number;
+  secure?: boolean;
+  /** Engine path; "/engine.io" for a bare engine, "/socket.io" under io(). */
+  path?: string;
+  /** Append "/" to the path (as the official servers expect). Default true. */
+  addTrailingSlash?: boolean;
+  /** Extra query parameters sent with every request. */
+  query?: Record<string, string | number | boolean> | string;
+  /** Transports to use, in order of preference for the first connection. Default ["polling", "websocket"]. */
+  transports?: string[];
+  /** Probe and upgrade to a better transport after the handshake. Default true. */
+  upgrade?: boolean;
+  /** Start with the transport the last successful upgrade reached (in this page/process). Default false. */
+  rememberUpgrade?: boolean;
+  /** When the first transport fails before the handshake, try the next one in `transports`. Default false. */
+  tryAllTransports?: boolean;
+  /** Add a cache-busting parameter to HTTP requests. Default true. */
+  timestampRequests?: boolean;
+  timestampParam?: string;
+  /** Send cookies cross-origin (XHR withCredentials / fetch credentials: "include"). Default false. */
+  withCredentials?: boolean;
+  /** Headers for HTTP requests and (Node) the WebSocket handshake. */
+  extraHeaders?: Record<string, string>;
+  /** Never send raw binary (sends `b64=1`). Default false. */
+  forceBase64?: boolean;
+  /** Use JSONP polling even when XHR could do. Default false. */
+  forceJSONP?: boolean;
+  /** Allow JSONP when XHR cannot go cross-origin. Default true. */
+  jsonp?: boolean;
+  /** Per-request timeout for polling requests in ms; 0 = none. Default 0. */
+  requestTimeout?: number;
+  /** Give up an upgrade probe after this many ms. Default 10000. */
+  upgradeTimeout?: number;
+  /** A WebSocket implementation to use instead of `ws` (Node) / the global (browsers). */
+  WebSocket?: WebSocketConstructor;
+  protocols?: string | string[];
+  /** Options for the `ws` constructor in Node (agent, TLS...). */
+  wsOptions?: Record<string, unknown>;
+  /** Received binary type. Default "nodebuffer" where Buffer exists, else "arraybuffer". */
+  binaryType?: BinaryType;
+  /** Injected clock. */
+  timers?: Timers;
+}

@@ -1,0 +1,195 @@
+import type { EngineOptions } from "./engine/options.js";
+import { type EngineData, EngineSocket } from "./engine/session.js";
+import { clientError } from "./errors.js";
+
+/** A W3C-style event object. */
+export interface LadderEvent {
+  type: string;
+  target: LadderSocket;
+  /** `message`: the data (string, ArrayBuffer or Blob per binaryType). */
+  data?: unknown;
+  /** `close`: the close code (1000 normal, 1005 no code given, 1006 abnormal). */
+  code?: number;
+  reason?: string;
+  wasClean?: boolean;
+  /** `error`: the underlying error. */
+  error?: unknown;
+  /** `upgrade`: the new transport's name. */
+  transport?: string;
+}
+
+/** A listener: a function, or an object with `handleEvent` (as with addEventListener). */
+export type LadderEventListener = ((ev: LadderEvent) => void) | { handleEvent(ev: LadderEvent): void };
+
+/** Options of a {@link LadderSocket}: the engine options (path defaults to "/engine.io"). */
+export type LadderSocketOptions = EngineOptions;
+
+interface BlobCtor {
+  new (parts: unknown[]): unknown;
+}
+
+/**
+ * The W3C WebSocket interface over a Ladder/Engine.IO session on any transport: a classic WebSocket client works
+ * unchanged except for the constructor. On the server it is an engine session (`Engine` `connection` →
+ * `message`). Adds `transport` (the current transport's name) and an `upgrade` event.
+ */
+export class LadderSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  readonly CONNECTING = 0;
+  readonly OPEN = 1;
+  readonly CLOSING = 2;
+  readonly CLOSED = 3;
+
+  /** The URL given to the constructor. */
+  readonly url: string;
+  /** Always "" (no subprotocol negotiation over polling). */
+  readonly protocol = "";
+  readonly extensions = "";
+  /** "blob" (the W3C default, where Blob exists) or "arraybuffer". */
+  binaryType: "blob" | "arraybuffer";
+  onopen: ((ev: LadderEvent) => void) | null = null;
+  onmessage: ((ev: LadderEvent) => void) | null = null;
+  onerror: ((ev: LadderEvent) => void) | null = null;
+  onclose: ((ev: LadderEvent) => void) | null = null;
+  onupgrade: ((ev: LadderEvent) => void) | null = null;
+
+  /** The underlying engine session (for advanced use and tests). */
+  readonly engine: EngineSocket;
+  private _state = 0;
+  private _listeners: { [type: string]: LadderEventListener[] | undefined } = {};
+  private _closeCode: number | undefined;
+  private _closeReason = "";
+
+  /**
+   * @param url `ws://host:port/path`, `http://...` or a path; a path other than "/" is the engine path
+   *   (default "/engine.io/").
+   */
+  constructor(url: string, options?: LadderSocketOptions) {
+    this.url = url;
+    this.binaryType = typeof (globalThis as { Blob?: unknown }).Blob === "function" ? "blob" : "arraybuffer";
+    const opts: EngineOptions = {};
+    if (options)
+      for (const key in options)
+        if (Object.hasOwn(options, key))
+          (opts as Record<string, unknown>)[key] = (options as Record<string, unknown>)[key];
+    const m = /^(?:[a-z][a-z0-9+.-]*:)?(?:\/\/[^/?#]*)?([^?#]*)/i.exec(url);
+    const path = m?.[1] && m[1] !== "/" ? m[1] : "";
+    if (!opts.path && path) opts.path = path;
+    if (!opts.binaryType) opts.binaryType = "arraybuffer";
+    const engine = new EngineSocket(url.replace(/^ws(s?):/i, "http$1:"), opts);
+    this.engine = engine;
+    engine.on("open", () => {
+      this._state = 1;
+      this._dispatch({ type: "open", target: this });
+    });
+    engine.on("message", (data) => {
+      if (this._state !== 1) return;
+      this._dispatch({ type: "message", target: this, data: this._binary(data) });
+    });
+    engine.on("upgrade", (name) => this._dispatch({ type: "upgrade", target: this, transport: name }));
+    engine.on("error", (err) => this._dispatch({ type: "error", target: this, error: err }));
+    engine.on("close", (reason) => {
+      this._state = 3;
+      const clean = reason === "forced close";
+      const code = clean ? (this._closeCode !== undefined ? this._closeCode : 1005) : 1006;
+      this._dispatch({
+        type: "close",
+        target: this,
+        code,
+        reason: clean ? this._closeReason : reason,
+        wasClean: clean,
+      });
+    });
+  }
+
+  /** CONNECTING 0, OPEN 1, CLOSING 2, CLOSED 3. */
+  get readyState(): number {
+    return this._state;
+  }
+
+  /** The current transport's name ("polling", "websocket", ...). */
+  get transport(): string {
+    return this.engine.transport ? this.engine.transport.name : "";
+  }
+
+  /** Bytes queued but not yet sent (approximate: 0 once flushed). */
+  get bufferedAmount(): number {
+    return 0;
+  }
+
+  /** Sends text or binary; throws InvalidStateError while CONNECTING, ignored once closing. */
+  send(data: string | ArrayBuffer | ArrayBufferView): void {
+    if (this._state === 0) {
+      const err = clientError("LADDER_ERR_CLIENT_INVALID_STATE", "Still in CONNECTING state.");
+      err.name = "InvalidStateError";
+      throw err;
+    }
+    if (this._state !== 1) return;
+    this.engine.send(typeof data === "string" ? data : (data as EngineData));
+  }
+
+  /** Closes; `code` must be 1000 or 3000-4999. The close event carries the code and reason given here. */
+  close(code?: number, reason?: string): void {
+    if (code !== undefined && code !== 1000 && (code < 3000 || code > 4999)) {
+      const err = clientError("LADDER_ERR_CLIENT_INVALID_ACCESS");
+      err.name = "InvalidAccessError";
+      throw err;
+    }
+    if (this._state >= 2) return;
+    this._closeCode = code;
+    this._closeReason = reason || "";
+    this._state = 2;
+    this.engine.close();
+  }
+
+  addEventListener(type: string, listener: LadderEventListener | null): void {
+    if (!listener) return;
+    let list = this._listeners[type];
+    if (!list) {
+      list = [];
+      this._listeners[type] = list;
+    }
+    for (let i = 0; i < list.length; i++) if (list[i] === listener) return;
+    list.push(listener);
+  }
+
+  removeEventListener(type: string, listener: LadderEventListener | null): void {
+    const list = this._listeners[type];
+    if (!list || !listener) return;
+    for (let i = 0; i < list.length; i++) {
+      if (list[i] === listener) {
+        list.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  /** Delivers `ev` to the `on<type>` handler and the listeners. */
+  dispatchEvent(ev: LadderEvent): boolean {
+    this._dispatch(ev);
+    return true;
+  }
+
+  private _dispatch(ev: LadderEvent): void {
+    const handler = (this as unknown as Record<string, unknown>)["on" + ev.type];
+    if (typeof handler === "function") handler.call(this, ev);
+    const list = this._listeners[ev.type];
+    if (!list) return;
+    const copy = list.slice();
+    for (let i = 0; i < copy.length; i++) {
+      const l = copy[i]!;
+      if (typeof l === "function") l.call(this, ev);
+      else l.handleEvent(ev);
+    }
+  }
+
+  private _binary(data: string | ArrayBuffer | Uint8Array): unknown {
+    if (typeof data === "string") return data;
+    const Blob = (globalThis as { Blob?: BlobCtor }).Blob;
+    if (this.binaryType === "blob" && Blob) return new Blob([data]);
+    return data;
+  }
+}

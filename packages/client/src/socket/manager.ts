@@ -1,0 +1,290 @@
+import { encodeSocketPacket, SocketDecoder, type SocketPacket } from "@ladder/protocol";
+import { Emitter } from "../emitter.js";
+import type { EngineOptions } from "../engine/options.js";
+import { EngineSocket } from "../engine/session.js";
+import { clientError, type LadderClientError } from "../errors.js";
+import { defaultTimers, type Timers } from "../timers.js";
+import { Backoff } from "./backoff.js";
+import { Socket, type SocketOptions } from "./socket.js";
+
+/** Options of a {@link Manager} (and of `io()`). */
+export interface ManagerOptions extends EngineOptions {
+  /** Reconnect automatically. Default true. */
+  reconnection?: boolean;
+  /** Attempts before giving up. Default Infinity. */
+  reconnectionAttempts?: number;
+  /** First reconnection delay in ms. Default 1000. */
+  reconnectionDelay?: number;
+  /** Largest reconnection delay in ms. Default 5000. */
+  reconnectionDelayMax?: number;
+  /** Jitter fraction 0..1. Default 0.5. */
+  randomizationFactor?: number;
+  /** Connection timeout in ms (handshake), or false. Default 20000. */
+  timeout?: number | false;
+  /** Connect on creation. Default true. */
+  autoConnect?: boolean;
+  /** Random source for the jitter (tests). */
+  random?: () => number;
+}
+
+/** Events of a {@link Manager}. */
+export type ManagerEvents = {
+  open: [];
+  packet: [packet: SocketPacket];
+  error: [err: LadderClientError];
+  ping: [];
+  close: [reason: string, details?: unknown];
+  reconnect_attempt: [attempt: number];
+  reconnect: [attempt: number];
+  reconnect_error: [err: LadderClientError];
+  reconnect_failed: [];
+};
+
+/**
+ * One Engine.IO connection shared by the sockets of several namespaces; owns reconnection (exponential backoff
+ * with jitter) and the Socket.IO packet codec.
+ */
+export class Manager extends Emitter<ManagerEvents> {
+  /** The Engine.IO session, while one exists. */
+  engine: EngineSocket | null = null;
+  /** "closed" | "opening" | "open". */
+  _readyState: "closed" | "opening" | "open" = "closed";
+  /** True between a lost connection and the successful reconnection. */
+  _reconnecting = false;
+  readonly uri: string;
+  readonly opts: ManagerOptions;
+  readonly backoff: Backoff;
+  /** Sockets by namespace. */
+  nsps: { [nsp: string]: Socket | undefined } = {};
+  private _subs: Array<() => void> = [];
+  private _decoder = new SocketDecoder();
+  private _skipReconnect = false;
+  private _timers: Timers;
+  private _reconnectTimer: unknown = null;
+  private _timeoutTimer: unknown = null;
+  private _reconnection: boolean;
+  private _attempts: number;
+  private _timeout: number | false;
+
+  constructor(uri?: string, opts?: ManagerOptions) {
+    super();
+    const o: ManagerOptions = opts || {};
+    if (!o.path) o.path = "/socket.io";
+    this.uri = uri || "";
+    this.opts = o;
+    this._timers = o.timers || defaultTimers;
+    this._reconnection = o.reconnection !== false;
+    this._attempts = o.reconnectionAttempts !== undefined ? o.reconnectionAttempts : Number.POSITIVE_INFINITY;
+    this._timeout = o.timeout === undefined ? 20000 : o.timeout;
+    this.backoff = new Backoff({
+      min: o.reconnectionDelay !== undefined ? o.reconnectionDelay : 1000,
+      max: o.reconnectionDelayMax !== undefined ? o.reconnectionDelayMax : 5000,
+      jitter: o.randomizationFactor !== undefined ? o.randomizationFactor : 0.5,
+      random: o.random,
+    });
+    if (o.autoConnect !== false) this.open();
+  }
+
+  /** Sets/reads whether to reconnect. */
+  reconnection(value?: boolean): boolean {
+    if (value !== undefined) this._reconnection = value;
+    return this._reconnection;
+  }
+
+  /** Opens the connection (no-op while open or opening); `callback(err?)` reports the outcome. */
+  open(callback?: (err?: LadderClientError) => void): this {
+    if (this._readyState === "open" || this._readyState === "opening") return this;
+    const engine = new EngineSocket(this.uri, this.opts);
+    this.engine = engine;
+    this._readyState = "opening";
+    this._skipReconnect = false;
+    let settled = false;
+    const onOpen = (): void => {
+      if (settled) return;
+      settled = true;
+      this._clearTimeoutTimer();
+      this._onOpen();
+      if (callback) callback();
+    };
+    const onError = (err: LadderClientError): void => {
+      if (settled) return;
+      settled = true;
+      this._clearTimeoutTimer();
+      this._cleanup();
+      this._readyState = "closed";
+      this.emit("error", err);
+      if (callback) callback(err);
+      else this._maybeReconnectOnOpen();
+    };
+    const onClose = (reason: string, details?: unknown): void => {
+      if (settled) return;
+      onError(clientError("LADDER_ERR_CLIENT_TRANSPORT", reason, { context: details }));
+    };
+    engine.on("open", onOpen);
+    engine.on("error", onError);
+    engine.on("close", onClose);
+    this._subs.push(() => {
+      engine.off("open", onOpen);
+      engine.off("error", onError);
+      engine.off("close", onClose);
+    });
+    if (this._timeout !== false) {
+      this._timeoutTimer = this._timers.setTimeout(() => {
+        this._timeoutTimer = null;
+        onError(clientError("LADDER_ERR_CLIENT_TIMEOUT", "timeout"));
+        engine.close();
+      }, this._timeout);
+    }
+    return this;
+  }
+
+  /** Alias of {@link Manager.open}. */
+  connect(callback?: (err?: LadderClientError) => void): this {
+    return this.open(callback);
+  }
+
+  private _clearTimeoutTimer(): void {
+    if (this._timeoutTimer !== null) this._timers.clearTimeout(this._timeoutTimer);
+    this._timeoutTimer = null;
+  }
+
+  private _maybeReconnectOnOpen(): void {
+    // Only the first connection of a manager that never reconnected starts the loop here; later ones are driven
+    // by _reconnect's own callback.
+    if (!this._reconnecting && this._reconnection && this.backoff.attempts === 0) this._reconnect();
+  }
+
+  private _onOpen(): void {
+    this._cleanup();
+    this._readyState = "open";
+    this._decoder.reset();
+    const engine = this.engine!;
+    const onMessage = (data: string | ArrayBuffer | Uint8Array): void => this._onData(data);
+    const onPing = (): void => {
+      this.emit("ping");
+    };
+    const onError = (err: LadderClientError): void => {
+      this.emit("error", err);
+    };
+    const onClose = (reason: string, details?: unknown): void => this._onClose(reason, details);
+    engine.on("message", onMessage);
+    engine.on("ping", onPing);
+    engine.on("error", onError);
+    engine.on("close", onClose);
+    this._subs.push(() => {
+      engine.off("message", onMessage);
+      engine.off("ping", onPing);
+      engine.off("error", onError);
+      engine.off("close", onClose);
+    });
+    this.emit("open");
+  }
+
+  private _onData(data: string | ArrayBuffer | Uint8Array): void {
+    let packet: SocketPacket | null;
+    try {
+      packet = this._decoder.add(data);
+    } catch (err) {
+      this._onClose("parse error", err);
+      return;
+    }
+    if (!packet) return;
+    this.emit("packet", packet);
+    const socket = this.nsps[packet.nsp];
+    if (socket) socket._onPacket(packet);
+  }
+
+  /** The socket for namespace `nsp` (one per namespace per manager). */
+  socket(nsp: string, opts?: SocketOptions): Socket {
+    let socket = this.nsps[nsp];
+    if (!socket) {
+      socket = new Socket(this, nsp, opts);
+      this.nsps[nsp] = socket;
+    } else if (this.opts.autoConnect !== false && !socket.active) {
+      socket.connect();
+    }
+    return socket;
+  }
+
+  /** @internal a socket became inactive; close the connection when none is left. */
+  _destroy(_socket: Socket): void {
+    for (const nsp in this.nsps) {
+      const s = this.nsps[nsp];
+      if (s?.active) return;
+    }
+    this._close();
+  }
+
+  /** @internal encodes and writes one Socket.IO packet (with its attachments, kept together). */
+  _packet(packet: SocketPacket, callback?: () => void): void {
+    const engine = this.engine;
+    if (!engine) return;
+    engine.write(encodeSocketPacket(packet), callback);
+  }
+
+  private _cleanup(): void {
+    const subs = this._subs;
+    this._subs = [];
+    for (let i = 0; i < subs.length; i++) subs[i]!();
+    this._decoder.reset();
+  }
+
+  /** Closes the connection and stops reconnecting. */
+  _close(): void {
+    this._skipReconnect = true;
+    this._reconnecting = false;
+    if (this._reconnectTimer !== null) this._timers.clearTimeout(this._reconnectTimer);
+    this._reconnectTimer = null;
+    this._clearTimeoutTimer();
+    const engine = this.engine;
+    this._onClose("forced close");
+    if (engine) engine.close();
+  }
+
+  /** Alias of the internal close, as socket.io-client exposes it. */
+  disconnect(): void {
+    this._close();
+  }
+
+  private _onClose(reason: string, details?: unknown): void {
+    if (this._readyState === "closed" && !this.engine) return;
+    const engine = this.engine;
+    this._cleanup();
+    this.engine = null;
+    if (engine && reason !== "forced close") engine.close();
+    this.backoff.reset();
+    this._readyState = "closed";
+    this.emit("close", reason, details);
+    if (this._reconnection && !this._skipReconnect) this._reconnect();
+  }
+
+  private _reconnect(): void {
+    if (this._reconnecting || this._skipReconnect) return;
+    if (this.backoff.attempts >= this._attempts) {
+      this.backoff.reset();
+      this.emit("reconnect_failed");
+      this._reconnecting = false;
+      return;
+    }
+    const delay = this.backoff.duration();
+    this._reconnecting = true;
+    this._reconnectTimer = this._timers.setTimeout(() => {
+      this._reconnectTimer = null;
+      if (this._skipReconnect) return;
+      this.emit("reconnect_attempt", this.backoff.attempts);
+      if (this._skipReconnect) return;
+      this.open((err) => {
+        if (err) {
+          this._reconnecting = false;
+          this._reconnect();
+          this.emit("reconnect_error", err);
+        } else {
+          const attempt = this.backoff.attempts;
+          this._reconnecting = false;
+          this.backoff.reset();
+          this.emit("reconnect", attempt);
+        }
+      });
+    }, delay);
+  }
+}

@@ -1,0 +1,536 @@
+import { type SocketPacket, SocketPacketType as T } from "@ladder/protocol";
+import { Emitter, type Listener } from "../emitter.js";
+import { clientError, type LadderClientError } from "../errors.js";
+import { assign } from "../url.js";
+import type { Manager } from "./manager.js";
+
+/** Names a client may not emit: the server would reject them (they are the socket's own events). */
+const RESERVED: { [name: string]: 1 } = {
+  connect: 1,
+  connect_error: 1,
+  disconnect: 1,
+  disconnecting: 1,
+  newListener: 1,
+  removeListener: 1,
+};
+
+/** `auth` payload, or a function that produces it for every (re)connection. */
+export type AuthOption = Record<string, unknown> | ((cb: (data: Record<string, unknown>) => void) => void);
+
+/** Options of a {@link Socket}. */
+export interface SocketOptions {
+  /** Sent in the CONNECT packet (middleware sees it as `socket.handshake.auth`). */
+  auth?: AuthOption;
+  /** Resend an event whose ack did not come within ackTimeout, this many times (at-least-once delivery). */
+  retries?: number;
+  /** Default ack timeout in ms for every emit with an ack. */
+  ackTimeout?: number;
+}
+
+/** Why the socket disconnected, as the official client names it. */
+export type DisconnectReason =
+  | "io server disconnect"
+  | "io client disconnect"
+  | "ping timeout"
+  | "transport close"
+  | "transport error"
+  | "parse error"
+  | "forced close";
+
+/** The socket's own events; any other name is an application event. */
+export type SocketReservedEvents = {
+  connect: [];
+  connect_error: [err: LadderClientError];
+  disconnect: [reason: string, details?: unknown];
+};
+
+type AnyListener = Listener<unknown[]>;
+type Ack = ((...args: unknown[]) => void) & { withError?: boolean };
+
+interface Flags {
+  volatile?: boolean;
+  timeout?: number;
+  compress?: boolean;
+  fromQueue?: boolean;
+}
+
+interface Queued {
+  id: number;
+  tryCount: number;
+  pending: boolean;
+  args: unknown[];
+  flags: Flags;
+}
+
+/**
+ * A namespace socket: events, acks, timeouts, offline buffering, at-least-once retries and connection state
+ * recovery, over a {@link Manager}'s connection. socket.io-client compatible.
+ */
+export class Socket {
+  /** The socket id the server gave (not the engine sid); undefined while disconnected. */
+  id: string | undefined = undefined;
+  connected = false;
+  /** True when the last reconnection restored the previous session (id, rooms, missed packets). */
+  recovered = false;
+  auth: AuthOption | undefined;
+  readonly io: Manager;
+  readonly nsp: string;
+  /** Events received before `connect` fired. */
+  receiveBuffer: unknown[][] = [];
+  /** Packets emitted while offline, sent on connect. */
+  sendBuffer: SocketPacket[] = [];
+
+  private _ev = new Emitter<{ [event: string]: unknown[] }>();
+  private _subs: Array<() => void> | null = null;
+  private _ids = 0;
+  private _acks: { [id: string]: Ack | undefined } = {};
+  private _flags: Flags = {};
+  private _opts: SocketOptions;
+  private _queue: Queued[] = [];
+  private _queueSeq = 0;
+  private _pid: string | undefined;
+  private _lastOffset: string | undefined;
+  private _any: AnyListener[] = [];
+  private _anyOut: AnyListener[] = [];
+
+  constructor(io: Manager, nsp: string, opts?: SocketOptions) {
+    this.io = io;
+    this.nsp = nsp;
+    this._opts = assign({}, opts);
+    if (opts?.auth) this.auth = opts.auth;
+    if (io.opts.autoConnect !== false) this.open();
+  }
+
+  /** False while disconnected. */
+  get disconnected(): boolean {
+    return !this.connected;
+  }
+
+  /** True while the socket takes part in (re)connection. */
+  get active(): boolean {
+    return !!this._subs;
+  }
+
+  /** Connects (no-op when active). */
+  connect(): this {
+    if (this.connected) return this;
+    this._subEvents();
+    if (!this.io._reconnecting) this.io.open();
+    if (this.io._readyState === "open") this._onOpen();
+    return this;
+  }
+
+  /** Alias of {@link Socket.connect}. */
+  open(): this {
+    return this.connect();
+  }
+
+  private _subEvents(): void {
+    if (this._subs) return;
+    const io = this.io;
+    const onOpen = (): void => this._onOpen();
+    const onError = (err: LadderClientError): void => {
+      if (!this.connected) this._ev.emit("connect_error", err);
+    };
+    const onClose = (reason: string, details?: unknown): void => this._onClose(reason, details);
+    io.on("open", onOpen);
+    io.on("error", onError);
+    io.on("close", onClose);
+    this._subs = [
+      () => {
+        io.off("open", onOpen);
+        io.off("error", onError);
+        io.off("close", onClose);
+      },
+    ];
+  }
+
+  /** Registers a listener (application events and `connect`/`connect_error`/`disconnect`). */
+  on(event: string, fn: Listener<unknown[]>): this {
+    this._ev.on(event, fn);
+    return this;
+  }
+
+  once(event: string, fn: Listener<unknown[]>): this {
+    this._ev.once(event, fn);
+    return this;
+  }
+
+  off(event?: string, fn?: Listener<unknown[]>): this {
+    this._ev.off(event, fn);
+    return this;
+  }
+
+  listeners(event: string): Listener<unknown[]>[] {
+    return this._ev.listeners(event);
+  }
+
+  hasListeners(event: string): boolean {
+    return this._ev.hasListeners(event);
+  }
+
+  /** `emit("message", ...args)`. */
+  send(...args: unknown[]): this {
+    return this.emit("message", ...args);
+  }
+
+  /**
+   * Emits an event to the server. A function as last argument is the ack callback (with a timeout, it receives
+   * `(err, ...response)`). While disconnected, packets are buffered and sent on connect (volatile ones dropped).
+   */
+  emit(event: string, ...args: unknown[]): this {
+    if (Object.hasOwn(RESERVED, event)) {
+      throw clientError("LADDER_ERR_CLIENT_RESERVED_EVENT", '"' + event + '" is a reserved event name');
+    }
+    const flags = this._flags;
+    this._flags = {};
+    if (this._opts.retries && !flags.fromQueue && !flags.volatile) {
+      this._addToQueue([event].concat(args as string[]), flags);
+      return this;
+    }
+    const data: unknown[] = [event].concat(args as string[]);
+    const packet: SocketPacket = { type: T.EVENT, nsp: this.nsp, data };
+    const last = data[data.length - 1];
+    if (typeof last === "function") {
+      const id = this._ids++;
+      data.pop();
+      this._registerAck(id, last as Ack, flags);
+      packet.id = id;
+    }
+    const engine = this.io.engine;
+    const writable = !!engine && engine.writable;
+    if (flags.volatile && !(writable && this.connected)) {
+      // dropped, as documented: volatile packets are not buffered
+    } else if (this.connected) {
+      this._notifyOutgoing(packet);
+      this._packet(packet);
+    } else {
+      this.sendBuffer.push(packet);
+    }
+    return this;
+  }
+
+  private _registerAck(id: number, ack: Ack, flags: Flags): void {
+    const timeout = flags.timeout !== undefined ? flags.timeout : this._opts.ackTimeout;
+    if (timeout === undefined) {
+      this._acks[id] = ack;
+      return;
+    }
+    const timers = this.io.opts.timers;
+    const set = timers ? timers.setTimeout : (fn: () => void, ms: number): unknown => setTimeout(fn, ms);
+    const clear = timers
+      ? timers.clearTimeout
+      : (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>);
+    const timer = set(() => {
+      delete this._acks[id];
+      for (let i = 0; i < this.sendBuffer.length; i++) {
+        if (this.sendBuffer[i]!.id === id) this.sendBuffer.splice(i, 1);
+      }
+      ack.call(this, clientError("LADDER_ERR_CLIENT_ACK_TIMEOUT"));
+    }, timeout);
+    const wrapped: Ack = (...args: unknown[]) => {
+      clear(timer);
+      ack.apply(this, [null].concat(args as null[]));
+    };
+    wrapped.withError = true;
+    this._acks[id] = wrapped;
+  }
+
+  /**
+   * Emits and resolves with the ack response (rejects on timeout). Needs Promise; in environments without it,
+   * use the callback form of {@link Socket.emit}.
+   */
+  emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
+    const P = (globalThis as { Promise?: PromiseConstructor }).Promise;
+    if (typeof P !== "function") throw clientError("LADDER_ERR_CLIENT_NO_PROMISE");
+    const withErr = this._flags.timeout !== undefined || this._opts.ackTimeout !== undefined;
+    return new P((resolve, reject) => {
+      const cb = (a: unknown, b?: unknown): void => {
+        if (withErr) {
+          if (a) reject(a);
+          else resolve(b);
+        } else resolve(a);
+      };
+      this.emit(event, ...args.concat([cb]));
+    });
+  }
+
+  private _addToQueue(args: unknown[], flags: Flags): void {
+    let ack: Ack | undefined;
+    if (typeof args[args.length - 1] === "function") ack = args.pop() as Ack;
+    const packet: Queued = {
+      id: this._queueSeq++,
+      tryCount: 0,
+      pending: false,
+      args,
+      flags: assign({ fromQueue: true }, flags),
+    };
+    args.push((err: unknown, ...response: unknown[]) => {
+      if (packet !== this._queue[0]) return;
+      if (err) {
+        if (packet.tryCount > (this._opts.retries || 0)) {
+          this._queue.shift();
+          if (ack) ack(err);
+        }
+      } else {
+        this._queue.shift();
+        if (ack) ack.apply(this, [null].concat(response as null[]));
+      }
+      packet.pending = false;
+      this._drainQueue();
+    });
+    this._queue.push(packet);
+    this._drainQueue();
+  }
+
+  private _drainQueue(force?: boolean): void {
+    if (!this.connected || this._queue.length === 0) return;
+    const packet = this._queue[0]!;
+    if (packet.pending && !force) return;
+    packet.pending = true;
+    packet.tryCount++;
+    this._flags = assign({}, packet.flags);
+    // At-least-once needs an ack deadline even if none was set.
+    if (this._flags.timeout === undefined && this._opts.ackTimeout === undefined) this._flags.timeout = 5000;
+    const args = packet.args;
+    this.emit(args[0] as string, ...args.slice(1));
+  }
+
+  private _packet(packet: SocketPacket): void {
+    packet.nsp = this.nsp;
+    this.io._packet(packet);
+  }
+
+  private _onOpen(): void {
+    const auth = this.auth;
+    if (typeof auth === "function") auth((data) => this._sendConnect(data));
+    else this._sendConnect(auth);
+  }
+
+  private _sendConnect(data: Record<string, unknown> | undefined): void {
+    let payload = data;
+    if (this._pid) payload = assign({ pid: this._pid, offset: this._lastOffset }, data);
+    const packet: SocketPacket = { type: T.CONNECT, nsp: this.nsp };
+    if (payload) packet.data = payload;
+    this._packet(packet);
+  }
+
+  private _onClose(reason: string, details?: unknown): void {
+    const wasConnected = this.connected;
+    this.connected = false;
+    this.id = undefined;
+    if (wasConnected || reason === "io server disconnect" || reason === "io client disconnect") {
+      this._ev.emit("disconnect", reason, details);
+    }
+    this._clearAcks();
+  }
+
+  private _clearAcks(): void {
+    for (const id in this._acks) {
+      const ack = this._acks[id];
+      if (!ack) continue;
+      let buffered = false;
+      for (let i = 0; i < this.sendBuffer.length; i++)
+        if (String(this.sendBuffer[i]!.id) === id) buffered = true;
+      // Acks of packets still waiting in the send buffer may yet be answered after the reconnection.
+      if (!buffered && ack.withError) {
+        delete this._acks[id];
+        ack.call(this, clientError("LADDER_ERR_CLIENT_DISCONNECTED"));
+      }
+    }
+  }
+
+  /** @internal a packet for this namespace. */
+  _onPacket(packet: SocketPacket): void {
+    if (packet.nsp !== this.nsp) return;
+    switch (packet.type) {
+      case T.CONNECT: {
+        const data = packet.data as { sid?: unknown; pid?: unknown } | undefined;
+        if (data && typeof data.sid === "string") {
+          this._onConnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
+        } else {
+          this._ev.emit(
+            "connect_error",
+            clientError(
+              "LADDER_ERR_CLIENT_CONNECT_REFUSED",
+              "the server answered CONNECT without a socket id",
+            ),
+          );
+        }
+        break;
+      }
+      case T.EVENT:
+      case T.BINARY_EVENT:
+        this._onEvent(packet);
+        break;
+      case T.ACK:
+      case T.BINARY_ACK:
+        this._onAck(packet);
+        break;
+      case T.DISCONNECT:
+        this._destroy();
+        this._onClose("io server disconnect");
+        break;
+      case T.CONNECT_ERROR: {
+        this._destroy();
+        const d = packet.data as { message?: unknown; data?: unknown } | string | undefined;
+        const message =
+          typeof d === "string" ? d : d && typeof d.message === "string" ? d.message : "connect error";
+        const err = clientError("LADDER_ERR_CLIENT_CONNECT_REFUSED", message);
+        if (d && typeof d === "object" && "data" in d) err.data = d.data;
+        this._ev.emit("connect_error", err);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private _onEvent(packet: SocketPacket): void {
+    const args = (packet.data as unknown[]).slice();
+    if (packet.id !== undefined && packet.id !== null) args.push(this._ack(packet.id));
+    if (this.connected) this._emitEvent(args);
+    else this.receiveBuffer.push(args);
+  }
+
+  private _emitEvent(args: unknown[]): void {
+    const any = this._any.slice();
+    for (let i = 0; i < any.length; i++) any[i]!.apply(this, args);
+    this._ev.emit.apply(this._ev, args as [string, ...unknown[]]);
+    // Recovery: the server appends the packet's offset as the last argument; remember where we are.
+    if (this._pid && args.length && typeof args[args.length - 1] === "string") {
+      this._lastOffset = args[args.length - 1] as string;
+    }
+  }
+
+  private _ack(id: number): (...args: unknown[]) => void {
+    let sent = false;
+    return (...args: unknown[]) => {
+      // An ack answers once; a second call would confuse the server's ack table.
+      if (sent) return;
+      sent = true;
+      this._packet({ type: T.ACK, nsp: this.nsp, id, data: args });
+    };
+  }
+
+  private _onAck(packet: SocketPacket): void {
+    const id = packet.id;
+    if (id === undefined) return;
+    const ack = this._acks[id];
+    if (typeof ack !== "function") return;
+    delete this._acks[id];
+    ack.apply(this, Array.isArray(packet.data) ? (packet.data as unknown[]) : []);
+  }
+
+  private _onConnect(id: string, pid: string | undefined): void {
+    this.id = id;
+    this.recovered = !!pid && this._pid === pid;
+    this._pid = pid;
+    this.connected = true;
+    for (let i = 0; i < this.receiveBuffer.length; i++) this._emitEvent(this.receiveBuffer[i]!);
+    this.receiveBuffer = [];
+    const buffered = this.sendBuffer;
+    this.sendBuffer = [];
+    for (let i = 0; i < buffered.length; i++) {
+      this._notifyOutgoing(buffered[i]!);
+      this._packet(buffered[i]!);
+    }
+    this._ev.emit("connect");
+    this._drainQueue(true);
+  }
+
+  private _destroy(): void {
+    const subs = this._subs;
+    this._subs = null;
+    if (subs) for (let i = 0; i < subs.length; i++) subs[i]!();
+    this.io._destroy(this);
+  }
+
+  /** Disconnects this namespace; the connection closes when no namespace is left. */
+  disconnect(): this {
+    if (this.connected) this._packet({ type: T.DISCONNECT, nsp: this.nsp });
+    this._destroy();
+    if (this.connected) this._onClose("io client disconnect");
+    return this;
+  }
+
+  /** Alias of {@link Socket.disconnect}. */
+  close(): this {
+    return this.disconnect();
+  }
+
+  /** Sets the compress flag of the next emit. */
+  compress(compress: boolean): this {
+    this._flags.compress = compress;
+    return this;
+  }
+
+  /** The next emit is dropped unless it can be written right now. */
+  get volatile(): this {
+    this._flags.volatile = true;
+    return this;
+  }
+
+  /** The next emit's ack gets `(err, ...response)` and an error after `ms`. */
+  timeout(ms: number): this {
+    this._flags.timeout = ms;
+    return this;
+  }
+
+  /** Called with every incoming event (name first). */
+  onAny(fn: AnyListener): this {
+    this._any.push(fn);
+    return this;
+  }
+
+  prependAny(fn: AnyListener): this {
+    this._any.unshift(fn);
+    return this;
+  }
+
+  offAny(fn?: AnyListener): this {
+    if (!fn) this._any = [];
+    else removeFrom(this._any, fn);
+    return this;
+  }
+
+  listenersAny(): AnyListener[] {
+    return this._any.slice();
+  }
+
+  /** Called with every outgoing event (name first). */
+  onAnyOutgoing(fn: AnyListener): this {
+    this._anyOut.push(fn);
+    return this;
+  }
+
+  prependAnyOutgoing(fn: AnyListener): this {
+    this._anyOut.unshift(fn);
+    return this;
+  }
+
+  offAnyOutgoing(fn?: AnyListener): this {
+    if (!fn) this._anyOut = [];
+    else removeFrom(this._anyOut, fn);
+    return this;
+  }
+
+  listenersAnyOutgoing(): AnyListener[] {
+    return this._anyOut.slice();
+  }
+
+  private _notifyOutgoing(packet: SocketPacket): void {
+    if (this._anyOut.length === 0 || !packet.data) return;
+    const list = this._anyOut.slice();
+    for (let i = 0; i < list.length; i++) list[i]!.apply(this, packet.data as unknown[]);
+  }
+}
+
+function removeFrom(list: AnyListener[], fn: AnyListener): void {
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === fn) {
+      list.splice(i, 1);
+      return;
+    }
+  }
+}
