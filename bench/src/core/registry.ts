@@ -13,6 +13,11 @@ export const SCENARIOS: ReadonlyArray<{ name: string; aliases: string[]; load: (
   },
   { name: "acks", aliases: ["3"], load: async () => (await import("../scenarios/acks.js")).acksScenario },
   {
+    name: "idle-memory",
+    aliases: ["4", "memory"],
+    load: async () => (await import("../scenarios/idle-memory.js")).idleMemoryScenario,
+  },
+  {
     name: "connect-rate",
     aliases: ["5", "connect"],
     load: async () => (await import("../scenarios/connect-rate.js")).connectRateScenario,
