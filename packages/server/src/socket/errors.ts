@@ -1,0 +1,35 @@
+/**
+ * Socket-layer error codes (Socket.IO on top of the engine). Codes are stable strings; the description is the
+ * documentation. Errors that reach a client over the wire say so next to the code.
+ */
+export const SOCKET_ERRORS = {
+  /** Sent to the client as CONNECT_ERROR `{"message":"Invalid namespace"}`. */
+  LADDER_ERR_SOCKET_INVALID_NAMESPACE: "Invalid namespace",
+  LADDER_ERR_SOCKET_RESERVED_EVENT: "the event name is reserved and cannot be emitted",
+  LADDER_ERR_SOCKET_ACK_TIMEOUT: "operation has timed out",
+  LADDER_ERR_SOCKET_DISCONNECTED: "socket has been disconnected",
+  LADDER_ERR_SOCKET_ACK_NOT_SUPPORTED: "acknowledgements are not supported with this broadcast flag",
+  LADDER_ERR_SOCKET_BAD_OPTIONS: "invalid Server options",
+  LADDER_ERR_SOCKET_NOT_ATTACHED: "the Server is not attached to an HTTP server or engine",
+  LADDER_ERR_SOCKET_UNENCODABLE: "the emitted arguments cannot be encoded",
+} as const;
+
+export type SocketErrorCode = keyof typeof SOCKET_ERRORS;
+
+/** An error raised by the socket layer. `code` is stable; `message` is for humans. */
+export class SocketError extends Error {
+  override readonly name = "SocketError";
+  readonly code: SocketErrorCode;
+  /** Extra data; for middleware errors this is what reaches the client as `err.data`. */
+  data?: unknown;
+
+  constructor(code: SocketErrorCode, detail?: string) {
+    super(detail ? `${SOCKET_ERRORS[code]}: ${detail}` : SOCKET_ERRORS[code]);
+    this.code = code;
+  }
+}
+
+/** The error passed to ack callbacks that timed out (message as socket.io: "operation has timed out"). */
+export function ackTimeoutError(): SocketError {
+  return new SocketError("LADDER_ERR_SOCKET_ACK_TIMEOUT");
+}
