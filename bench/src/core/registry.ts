@@ -27,4 +27,9 @@ export const SCENARIOS: ReadonlyArray<{ name: string; aliases: string[]; load: (
     aliases: ["7", "codecs"],
     load: async () => (await import("../scenarios/protocol.js")).protocolScenario,
   },
+  {
+    name: "bundle",
+    aliases: ["8", "bundles"],
+    load: async () => (await import("../scenarios/bundle.js")).bundleScenario,
+  },
 ];
