@@ -275,8 +275,7 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
   }
 
   private closeTransport(discard: boolean): void {
-    if (discard) this.transport.discard();
-    this.transport.close();
+    this.transport.close(discard);
   }
 
   /** Final state change: clears every timer, drops the buffer, closes what is left. Idempotent. */

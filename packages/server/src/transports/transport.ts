@@ -82,8 +82,12 @@ export abstract class Transport extends EventEmitter<TransportEvents> {
     this.doSend(packets, written);
   }
 
-  /** Closes the transport; `close` is emitted when done. Idempotent. */
-  close(): void {
+  /**
+   * Closes the transport; `close` is emitted when done. Idempotent. With `immediate`, nothing waits for the
+   * client (a close packet still goes out where a response or socket is open right now).
+   */
+  close(immediate = false): void {
+    if (immediate) this.discarded = true;
     if (this.readyState !== "open") return;
     this.readyState = "closing";
     this.doClose(() => this.onClose());
