@@ -8,8 +8,12 @@ import { assertData, assertNamespace, isAckId, takesAckId } from "./validate.js"
 // per-packet cost of namespace validation at one string comparison.
 let lastValidNamespace = "/";
 
-/** The first JSON character each packet type's data must serialize to (guards against toJSON surprises). */
-function assertJsonShape(type: SocketPacketTypeCode, json: string): void {
+/**
+ * The first JSON character each packet type's data must serialize to. Only a `toJSON` on the data itself can
+ * change its top-level shape after validation, so only then is this checked.
+ */
+function assertJsonShape(type: SocketPacketTypeCode, data: unknown, json: string): void {
+  if (typeof (data as { toJSON?: unknown }).toJSON !== "function") return;
   const c = json.charCodeAt(0);
   const ok = type === 0 ? c === 0x7b : type === 4 ? c === 0x7b || c === 0x22 : c === 0x5b;
   if (!ok) throw new ProtocolError("LADDER_ERR_SIO_UNENCODABLE", "toJSON changed the shape of the data");
@@ -71,7 +75,7 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | Uint8Ar
       const split = deconstructPacket(packet);
       const p = split.packet;
       const json = JSON.stringify(p.data);
-      assertJsonShape(type, json);
+      assertJsonShape(type, data, json);
       const out: Array<string | Uint8Array> = [header(p.type, split.buffers.length, nsp, id) + json];
       for (let i = 0; i < split.buffers.length; i++) out.push(split.buffers[i]!);
       return out;
@@ -83,7 +87,7 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | Uint8Ar
       if (type === 0) return [text];
       throw new ProtocolError("LADDER_ERR_SIO_UNENCODABLE", "the data serializes to nothing");
     }
-    assertJsonShape(type, json);
+    assertJsonShape(type, data, json);
     return [text + json];
   } catch (err) {
     if (isProtocolError(err)) throw err;

@@ -8,7 +8,7 @@
  * {@link setOwn} so a `__proto__` key can never reach the prototype setter.
  */
 import { ProtocolError } from "../errors.js";
-import { isBinary, toBytes } from "./binary.js";
+import { descend, isBinary, toBytes } from "./binary.js";
 import type { SocketPacket, SocketPacketTypeCode } from "./types.js";
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -51,11 +51,31 @@ function assertAllReferenced(seen: boolean[], attachments: number): void {
   }
 }
 
-/** Where the decoder must put buffers back: `holders[k][keys[k]] = buffers[nums[k]]`. */
-export interface PlaceholderSlots {
-  holders: object[];
-  keys: Array<string | number>;
-  nums: number[];
+/**
+ * Where the decoder must put buffers back, as flat triples `holder, key, num`
+ * (`holder[key] = buffers[num]`): one array instead of an object per placeholder.
+ */
+export type PlaceholderSlots = unknown[];
+
+function visit(
+  holder: object,
+  key: string | number,
+  value: unknown,
+  attachments: number,
+  slots: PlaceholderSlots,
+  seen: boolean[],
+  stack: object[],
+): void {
+  if (typeof value !== "object" || value === null) return;
+  if (!Array.isArray(value)) {
+    const num = placeholderNum(value, attachments);
+    if (num !== -1) {
+      slots.push(holder, key, num);
+      seen[num] = true;
+      return;
+    }
+  }
+  stack.push(value);
 }
 
 /**
@@ -64,46 +84,30 @@ export interface PlaceholderSlots {
  * placeholder is malformed or an attachment is never referenced.
  */
 export function collectPlaceholders(root: unknown, attachments: number): PlaceholderSlots {
-  const slots: PlaceholderSlots = { holders: [], keys: [], nums: [] };
+  const slots: PlaceholderSlots = [];
   const seen: boolean[] = [];
-  if (typeof root !== "object" || root === null) {
-    assertAllReferenced(seen, attachments);
-    return slots;
-  }
-  const stack: object[] = [root];
+  const stack: object[] = [];
+  if (typeof root === "object" && root !== null) stack.push(root);
   while (stack.length > 0) {
     const holder = stack.pop()!;
     if (Array.isArray(holder)) {
-      for (let i = 0; i < holder.length; i++) visit(holder, i, holder[i]);
+      for (let i = 0; i < holder.length; i++) visit(holder, i, holder[i], attachments, slots, seen, stack);
     } else {
-      const keys = Object.keys(holder);
-      for (let i = 0; i < keys.length; i++)
-        visit(holder, keys[i]!, (holder as Record<string, unknown>)[keys[i]!]);
+      for (const k in holder) {
+        if (hasOwn.call(holder, k)) {
+          visit(holder, k, (holder as Record<string, unknown>)[k], attachments, slots, seen, stack);
+        }
+      }
     }
   }
   assertAllReferenced(seen, attachments);
   return slots;
-
-  function visit(holder: object, key: string | number, value: unknown): void {
-    if (typeof value !== "object" || value === null) return;
-    if (!Array.isArray(value)) {
-      const num = placeholderNum(value, attachments);
-      if (num !== -1) {
-        slots.holders.push(holder);
-        slots.keys.push(key);
-        slots.nums.push(num);
-        seen[num] = true;
-        return;
-      }
-    }
-    stack.push(value);
-  }
 }
 
 /** Writes the buffers into the slots found by {@link collectPlaceholders}. */
 export function fillPlaceholders(slots: PlaceholderSlots, buffers: ReadonlyArray<unknown>): void {
-  for (let i = 0; i < slots.nums.length; i++) {
-    setOwn(slots.holders[i]!, slots.keys[i]!, buffers[slots.nums[i]!]);
+  for (let i = 0; i < slots.length; i += 3) {
+    setOwn(slots[i] as object, slots[i + 1] as string | number, buffers[slots[i + 2] as number]);
   }
 }
 
@@ -112,7 +116,8 @@ type ToJSON = (this: unknown, key: string) => unknown;
 function extract(
   value: unknown,
   key: string | number,
-  ancestors: object[],
+  depth: number,
+  path: object[] | null,
   buffers: Uint8Array[],
   resolveToJSON: boolean,
 ): unknown {
@@ -124,27 +129,25 @@ function extract(
   if (resolveToJSON) {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === "function") {
-      return extract((toJSON as ToJSON).call(value, "" + key), key, ancestors, buffers, false);
+      return extract((toJSON as ToJSON).call(value, "" + key), key, depth, path, buffers, false);
     }
   }
-  if (ancestors.indexOf(value) !== -1) {
-    throw new ProtocolError("LADDER_ERR_SIO_UNENCODABLE", "circular structure");
-  }
-  ancestors.push(value);
+  const childPath = descend(value, depth, path, "LADDER_ERR_SIO_UNENCODABLE");
   let out: object;
   if (Array.isArray(value)) {
     const copy: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = extract(value[i], i, ancestors, buffers, true);
+    for (let i = 0; i < value.length; i++)
+      copy[i] = extract(value[i], i, depth + 1, childPath, buffers, true);
     out = copy;
   } else {
     out = {};
     const keys = Object.keys(value);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      setOwn(out, k, extract((value as Record<string, unknown>)[k], k, ancestors, buffers, true));
+      setOwn(out, k, extract((value as Record<string, unknown>)[k], k, depth + 1, childPath, buffers, true));
     }
   }
-  ancestors.pop();
+  if (childPath !== null) childPath.pop();
   return out;
 }
 
@@ -161,7 +164,7 @@ function withoutBinaryType(type: SocketPacketTypeCode): SocketPacketTypeCode {
  */
 export function deconstructPacket(packet: SocketPacket): { packet: SocketPacket; buffers: Uint8Array[] } {
   const buffers: Uint8Array[] = [];
-  const data = packet.data === undefined ? undefined : extract(packet.data, "", [], buffers, true);
+  const data = packet.data === undefined ? undefined : extract(packet.data, "", 0, null, buffers, true);
   let type = withoutBinaryType(packet.type);
   if (buffers.length > 0) {
     if (type === 2) type = 5;
@@ -184,7 +187,8 @@ function rebuild(
   value: unknown,
   buffers: ReadonlyArray<Uint8Array | ArrayBuffer>,
   seen: boolean[],
-  ancestors: object[],
+  depth: number,
+  path: object[] | null,
 ): unknown {
   if (typeof value !== "object" || value === null || isBinary(value)) return value;
   if (!Array.isArray(value)) {
@@ -194,24 +198,21 @@ function rebuild(
       return buffers[num];
     }
   }
-  if (ancestors.indexOf(value) !== -1) {
-    throw new ProtocolError("LADDER_ERR_SIO_BAD_PAYLOAD", "circular structure");
-  }
-  ancestors.push(value);
+  const childPath = descend(value, depth, path, "LADDER_ERR_SIO_BAD_PAYLOAD");
   let out: object;
   if (Array.isArray(value)) {
     const copy: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = rebuild(value[i], buffers, seen, ancestors);
+    for (let i = 0; i < value.length; i++) copy[i] = rebuild(value[i], buffers, seen, depth + 1, childPath);
     out = copy;
   } else {
     out = {};
     const keys = Object.keys(value);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      setOwn(out, k, rebuild((value as Record<string, unknown>)[k], buffers, seen, ancestors));
+      setOwn(out, k, rebuild((value as Record<string, unknown>)[k], buffers, seen, depth + 1, childPath));
     }
   }
-  ancestors.pop();
+  if (childPath !== null) childPath.pop();
   return out;
 }
 
@@ -234,7 +235,7 @@ export function reconstructPacket(
   const seen: boolean[] = [];
   let data: unknown;
   try {
-    data = rebuild(packet.data, buffers, seen, []);
+    data = rebuild(packet.data, buffers, seen, 0, null);
   } catch (err) {
     if (err instanceof ProtocolError) throw err;
     // Only a stack overflow on absurd nesting can land here.
