@@ -62,7 +62,7 @@ export class RecoveryStore {
     if (stored.disconnectedAt + this.maxDisconnectionDuration < this.now()) return null;
     const from = this.counterOf(offset ?? stored.session.connectedOffset);
     if (from === undefined || from < this.first - 1) return null;
-    const rooms = stored.session.rooms;
+    const rooms = [stored.session.sid, ...stored.session.rooms];
     const missedPackets: unknown[][] = [];
     for (let i = from + 1 - this.first; i < this.packets.length; i++) {
       const p = this.packets[i]!;

@@ -439,8 +439,8 @@ export class Socket<
         if (ack) {
           const inner = ack;
           ack = (...a: unknown[]) => {
-            window.answer(key, a);
             inner(...a);
+            window.answer(key, a);
           };
         }
       }
