@@ -3,6 +3,7 @@
  * and order are part of what "byte-identical to engine.io" means, so the JSON is written by hand.
  */
 import { ProtocolError } from "../errors.js";
+import { hasOwn } from "./own.js";
 
 /** What the server tells a new session (the JSON of the open packet). */
 export interface Handshake {
@@ -50,6 +51,7 @@ export function encodeHandshake(h: Handshake): string {
  * @throws ProtocolError `LADDER_ERR_EIO_BAD_HANDSHAKE`.
  */
 export function decodeHandshake(data: string): Handshake {
+  if (typeof data !== "string") throw new ProtocolError("LADDER_ERR_EIO_BAD_HANDSHAKE", "not text");
   let parsed: unknown;
   try {
     parsed = JSON.parse(data);
@@ -77,7 +79,7 @@ export function decodeHandshake(data: string): Handshake {
 
 // Only own properties count: a handshake without `sid` must not find one on Object.prototype.
 function own(record: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
+  return hasOwn(record, key) ? record[key] : undefined;
 }
 
 function checkHandshake(

@@ -1,3 +1,5 @@
+import { hasOwn } from "./own.js";
+
 /** The seven Engine.IO v4 packet types. */
 export type EnginePacketType = "open" | "close" | "ping" | "pong" | "message" | "upgrade" | "noop";
 
@@ -35,5 +37,5 @@ export const ENGINE_PACKET_TYPES: readonly EnginePacketType[] = Object.freeze([
 /** True when `value` is one of the seven packet type names. */
 export function isEnginePacketType(value: unknown): value is EnginePacketType {
   // An own-property test, so inherited names such as "toString" or "__proto__" are not packet types.
-  return typeof value === "string" && Object.hasOwn(ENGINE_PACKET_CODES, value);
+  return typeof value === "string" && hasOwn(ENGINE_PACKET_CODES, value);
 }

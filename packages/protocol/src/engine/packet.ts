@@ -8,6 +8,7 @@
 import { fromBase64, toBase64 } from "../base64.js";
 import { ProtocolError } from "../errors.js";
 import { isBinary, toUint8Array } from "./binary.js";
+import { hasOwn } from "./own.js";
 import { ENGINE_PACKET_CODES, ENGINE_PACKET_TYPES, type EnginePacket } from "./packet-types.js";
 
 const CHAR_ZERO = 48; // "0"
@@ -44,7 +45,7 @@ export function encodePacket(packet: EnginePacket, supportsBinary: boolean): str
 
 function codeOf(type: unknown): string {
   // Own-property lookup only: a type such as "toString" must not find Object.prototype.toString.
-  if (typeof type === "string" && Object.hasOwn(ENGINE_PACKET_CODES, type)) {
+  if (typeof type === "string" && hasOwn(ENGINE_PACKET_CODES, type)) {
     return ENGINE_PACKET_CODES[type as keyof typeof ENGINE_PACKET_CODES];
   }
   throw new ProtocolError("LADDER_ERR_EIO_UNKNOWN_PACKET_TYPE", `cannot encode packet type ${String(type)}`);

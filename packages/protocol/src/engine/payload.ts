@@ -36,10 +36,14 @@ export function encodePayload(packets: readonly EnginePacket[]): string {
  * and the server closes the session.
  *
  * @throws ProtocolError `LADDER_ERR_EIO_EMPTY_PACKET`, `LADDER_ERR_EIO_UNKNOWN_PACKET_TYPE`,
- *   `LADDER_ERR_EIO_BAD_BASE64` for a bad record; `LADDER_ERR_EIO_PAYLOAD_TOO_LARGE` when the payload
- *   holds more than `options.maxPackets` packets (checked before those extra packets are decoded).
+ *   `LADDER_ERR_EIO_BAD_BASE64` for a bad record (UNKNOWN_PACKET_TYPE also when `payload` is not a
+ *   string); `LADDER_ERR_EIO_PAYLOAD_TOO_LARGE` when the payload holds more than `options.maxPackets`
+ *   packets (checked before those extra packets are decoded).
  */
 export function decodePayload(payload: string, options?: DecodePayloadOptions): EnginePacket[] {
+  if (typeof payload !== "string") {
+    throw new ProtocolError("LADDER_ERR_EIO_UNKNOWN_PACKET_TYPE", "a polling payload must be text");
+  }
   const maxPackets = options?.maxPackets;
   const limit = typeof maxPackets === "number" && maxPackets >= 0 ? maxPackets : Infinity;
   const packets: EnginePacket[] = [];
