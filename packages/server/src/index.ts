@@ -36,3 +36,4 @@ export type { CorsOptions, OriginMatcher } from "./http/cors.js";
 export type { OriginAllowList } from "./http/origin.js";
 export { ManualTimers, realTimers, type TimerHandle, type Timers } from "./timers.js";
 export type { CloseReason, OutPacket } from "./transports/transport.js";
+export * from "./socket/index.js";
