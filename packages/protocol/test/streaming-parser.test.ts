@@ -280,6 +280,8 @@ describe("StreamParser: malformed streams", () => {
     const cases = [
       `--${B}\r\nContent-Length: 2\r\n\r\n4a--${B}--\r\n`,
       `--${B}\r\nContent-Length: 2\r\n\r\n4a\n--${B}--\r\n`,
+      `--${B}\r\nContent-Length: 2\r\n\r\n4aX\n--${B}--\r\n`,
+      `--${B}\r\nContent-Length: 2\r\n\r\n4a\rX--${B}--\r\n`,
       `--${B}\r\nContent-Length: 2\r\n\r\n4a\r\n--${B.slice(1)}--\r\n`,
       `--${B}\r\nContent-Length: 2\r\n\r\n4a\r\n-${B}--\r\n`,
       `--${B}\r\nContent-Length: 2\r\n\r\n4a\r\n--${B}x\r\n`,
