@@ -206,6 +206,26 @@ describe("StreamParser: stream shapes", () => {
   });
 });
 
+describe("StreamParser: large input", () => {
+  it("reads a maximal body in 1 KiB chunks and 20,000 parts in one chunk, as strings and as bytes", () => {
+    const big = "4" + "é😀x".repeat(Math.floor((STREAM_MAX_PART_BYTES - 1) / 8));
+    const bigStream = part(big) + encodeStreamEnd(B);
+    const chunks: string[] = [];
+    for (let i = 0; i < bigStream.length; i += 1024) chunks.push(bigStream.slice(i, i + 1024));
+    expect(parseChunks(chunks)).to.deep.equal({ bodies: [big], ended: true });
+    const bigBytes = utf8Encode(bigStream);
+    const byteChunks: Uint8Array[] = [];
+    for (let i = 0; i < bigBytes.length; i += 1024) byteChunks.push(bigBytes.subarray(i, i + 1024));
+    expect(parseChunks(byteChunks)).to.deep.equal({ bodies: [big], ended: true });
+
+    const bodies: string[] = [];
+    for (let i = 0; i < 20000; i++) bodies.push(`4${i}`);
+    const many = bodies.map((body) => encodeStreamPart(body, B)).join("") + encodeStreamEnd(B);
+    expect(parseChunks([many])).to.deep.equal({ bodies, ended: true });
+    expect(parseChunks([utf8Encode(many)])).to.deep.equal({ bodies, ended: true });
+  });
+});
+
 describe("StreamParser: malformed streams", () => {
   const badHeaders: Array<[string, string]> = [
     [`--${B}\r\nContent-Length: 12a\r\n\r\n`, "non-numeric length"],
