@@ -276,7 +276,7 @@ describe("client ↔ official socket.io 4.8: connection state recovery and retri
     expect(calls).to.equal(3);
     // retries exhausted → the error
     let calls2 = 0;
-    ctx.server.sockets.sockets.forEach((s) => s.on("never", () => calls2++));
+    for (const s of ctx.server.sockets.sockets.values()) s.on("never", () => calls2++);
     const [err2] = await new Promise<unknown[]>((r) => c.emit("never", (...a: unknown[]) => r(a)));
     expect((err2 as { code: string }).code).to.equal("LADDER_ERR_CLIENT_ACK_TIMEOUT");
     expect(calls2).to.equal(4);
