@@ -17,7 +17,6 @@ import type { Namespace } from "./namespace.js";
 import { isReservedName } from "./reserved.js";
 import type {
   AckResult,
-  AckResultAfterError,
   AllButLast,
   DecorateAcknowledgements,
   DefaultEventsMap,
@@ -195,16 +194,14 @@ export class Socket<
   }
 
   /** The next emit waits at most `ms` for its ack; the callback then receives `(err, ...args)`. */
-  timeout(ms: number): Socket<
-    ListenEvents,
-    DecorateAcknowledgements<EmitEvents>,
-    ServerSideEvents,
-    SocketData
+  timeout(ms: number): Omit<
+    Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData>,
+    "emitWithAck"
   > & {
     emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
       ev: Ev,
       ...args: AllButLast<EventParams<EmitEvents, Ev>>
-    ): Promise<AckResultAfterError<DecorateAcknowledgements<EmitEvents>, Ev>>;
+    ): Promise<AckResult<EmitEvents, Ev>>;
   } {
     this._flags ??= {};
     this._flags.timeout = ms;
