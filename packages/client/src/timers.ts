@@ -13,3 +13,13 @@ export const defaultTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+/**
+ * Runs `fn` after the current task. A microtask where Promise exists: background tabs throttle setTimeout to once a
+ * second, which would cap a WebSocket at one flush per second.
+ */
+export function nextTick(fn: () => void, timers: Timers): void {
+  const P = (globalThis as { Promise?: PromiseConstructor }).Promise;
+  if (typeof P === "function") P.resolve().then(fn);
+  else timers.setTimeout(fn, 0);
+}

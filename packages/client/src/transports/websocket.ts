@@ -1,4 +1,5 @@
 import { decodePacket, type EnginePacket, encodePacket } from "@ladder/protocol";
+import { nextTick } from "../timers.js";
 import { NodeWebSocket } from "./node-websocket.js";
 import {
   Transport,
@@ -79,11 +80,11 @@ export class WebSocketTransport extends Transport {
       }
     }
     // Asynchronous, so a burst of writes from one tick becomes one flush (and ordering matches polling).
-    this.opts.timers.setTimeout(() => {
+    nextTick(() => {
       if (this.readyState === "closed") return;
       this.writable = true;
       this.emit("drain");
-    }, 0);
+    }, this.opts.timers);
   }
 
   protected doClose(): void {

@@ -1,0 +1,93 @@
+// The chat demo in headless Chromium: two pages chat; then the same with WebSocket deleted from window.
+import { join } from "node:path";
+import { expect } from "chai";
+import type { Browser, Page } from "playwright-core";
+// @ts-expect-error the demo is plain JavaScript
+import { startChat } from "../examples/chat/server.mjs";
+import { ARTIFACTS, hasChromium, launch } from "./browser-helpers.js";
+
+interface Chat {
+  url: string;
+  app: { close(): Promise<void> };
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  // A page in the background gets no animation frames, which Playwright's actions wait for.
+  await page.bringToFront();
+  await page.locator("#input").fill(text);
+  await page.locator("#form button").click();
+}
+
+describe("browser: chat demo (headless Chromium)", function () {
+  this.timeout(60000);
+  let browser: Browser;
+  let chat: Chat;
+
+  before(async function () {
+    if (!hasChromium()) {
+      console.log("    skipped: /usr/bin/chromium is not installed (apt-get install -y chromium)");
+      this.skip();
+    }
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    chat = (await startChat({ port: 0 })) as Chat;
+  });
+  afterEach(async () => {
+    await chat.app.close();
+  });
+
+  for (const variant of [
+    {
+      label: "two pages chat and upgrade to websocket",
+      noWebSocket: false,
+      transport: "websocket",
+      shot: "chat.png",
+    },
+    {
+      label: "WebSocket deleted from window: stays on polling and still chats",
+      noWebSocket: true,
+      transport: "polling",
+      shot: "chat-no-websocket.png",
+    },
+  ]) {
+    it(variant.label, async () => {
+      const context = await browser.newContext();
+      if (variant.noWebSocket) {
+        await context.addInitScript(() => {
+          delete (window as { WebSocket?: unknown }).WebSocket;
+        });
+      }
+      const alice = await context.newPage();
+      const bob = await context.newPage();
+      await alice.goto(chat.url + "/?name=alice");
+      await bob.goto(chat.url + "/?name=bob");
+      for (const page of [alice, bob]) {
+        await page.locator("#status", { hasText: "connected" }).waitFor();
+      }
+      if (!variant.noWebSocket) {
+        for (const page of [alice, bob]) await page.locator("#transport", { hasText: "websocket" }).waitFor();
+        expect(await alice.locator("#transports").textContent()).to.equal("(polling → websocket)");
+      }
+      await say(alice, "hello from alice");
+      await bob.locator("#log li", { hasText: "alice:hello from alice" }).waitFor();
+      await say(bob, "hi alice, <b>bob</b> here");
+      await alice.locator("#log li", { hasText: "bob:hi alice, <b>bob</b> here" }).waitFor();
+      for (let i = 0; i < 10; i++) await say(alice, "n" + i);
+      await bob.locator("#log li", { hasText: "alice:n9" }).waitFor();
+      const bobLines = await bob.locator("#log li.chat").allTextContents();
+      expect(bobLines).to.deep.equal([
+        "alice:hello from alice",
+        "bob:hi alice, <b>bob</b> here",
+        ...Array.from({ length: 10 }, (_, i) => "alice:n" + i),
+      ]);
+      expect(await alice.locator("#transport").textContent()).to.equal(variant.transport);
+      expect(await bob.locator("#transport").textContent()).to.equal(variant.transport);
+      await alice.screenshot({ path: join(ARTIFACTS, variant.shot) });
+      await context.close();
+    });
+  }
+});
