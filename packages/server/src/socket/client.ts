@@ -2,7 +2,7 @@
  * One engine session seen by the socket layer: decodes its messages, multiplexes namespaces, and closes the
  * session when the client misbehaves (a decode error is a "parse error") or never connects (connectTimeout).
  */
-import { encodeSocketPacket, SocketDecoder, type SocketPacket } from "@ladder/protocol";
+import { decodeSocketPacket, encodeSocketPacket, SocketDecoder, type SocketPacket } from "@ladder/protocol";
 import type { SessionLike } from "./engine-types.js";
 import type { Server } from "./server.js";
 import type { DisconnectReason, Socket } from "./socket.js";
@@ -13,11 +13,12 @@ const CONNECT_ERROR = 4;
 type AnySocket = Socket<object, object, object, unknown>;
 
 export class Client {
-  /** Namespace name → socket. */
-  private readonly sockets = new Map<string, AnySocket>();
+  /** Connected sockets, one per namespace (an array: clients use one or two namespaces, and it is small). */
+  private sockets: AnySocket[] = [];
   /** Namespaces whose CONNECT is being processed (middlewares, recovery lookup). */
-  private connecting: Set<string> | undefined;
-  private readonly decoder: SocketDecoder;
+  private connecting: string[] | undefined;
+  /** Created when a binary packet header arrives; text-only traffic uses the stateless decoder. */
+  private decoder: SocketDecoder | undefined;
   private connectTimer: unknown;
   private closed = false;
   private readonly onMessage = (data: string | Uint8Array): void => this.ondata(data);
@@ -28,12 +29,11 @@ export class Client {
     readonly server: Server<object, object, object, unknown>,
     readonly session: SessionLike,
   ) {
-    this.decoder = new SocketDecoder(server._decoderOptions);
     session.on("message", this.onMessage);
     session.on("close", this.onClose);
     this.connectTimer = server._timers.setTimeout(() => {
       this.connectTimer = undefined;
-      if (this.sockets.size === 0) this.session.close();
+      if (this.sockets.length === 0) this.session.close();
     }, server._connectTimeout);
   }
 
@@ -45,7 +45,16 @@ export class Client {
   private ondata(data: string | Uint8Array): void {
     let packet: SocketPacket | null;
     try {
-      packet = this.decoder.add(data);
+      if (this.decoder) {
+        packet = this.decoder.add(data);
+        if (packet && this.decoder.pendingAttachments === 0) this.decoder = undefined;
+      } else if (typeof data === "string" && !isBinaryHeader(data)) {
+        packet = decodeSocketPacket(data, this.server._decoderOptions);
+      } else {
+        this.decoder = new SocketDecoder(this.server._decoderOptions);
+        packet = this.decoder.add(data);
+        if (packet) this.decoder = undefined;
+      }
     } catch {
       // Hostile or broken input: this client goes, nobody else notices.
       this.onclose("parse error");
@@ -60,15 +69,19 @@ export class Client {
       this.connect(packet.nsp, packet.data as Record<string, unknown> | undefined);
       return;
     }
-    this.sockets.get(packet.nsp)?._onpacket(packet);
+    this.socketOf(packet.nsp)?._onpacket(packet);
   }
 
   private connect(name: string, auth: Record<string, unknown> | undefined): void {
-    if (this.sockets.has(name) || this.connecting?.has(name)) return;
-    this.connecting ??= new Set();
-    this.connecting.add(name);
+    if (this.socketOf(name) || this.connecting?.includes(name)) return;
+    this.connecting ??= [];
+    this.connecting.push(name);
     const done = (): void => {
-      this.connecting?.delete(name);
+      const list = this.connecting;
+      if (!list) return;
+      const i = list.indexOf(name);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.connecting = undefined;
     };
     const existing = this.server._nsps.get(name);
     if (existing) {
@@ -97,7 +110,7 @@ export class Client {
 
   /** @internal A socket of this client connected. */
   _added(socket: AnySocket): void {
-    this.sockets.set(socket.nsp.name, socket);
+    this.sockets.push(socket);
     if (this.connectTimer !== undefined) {
       this.server._timers.clearTimeout(this.connectTimer);
       this.connectTimer = undefined;
@@ -106,13 +119,14 @@ export class Client {
 
   /** @internal A socket of this client left its namespace. */
   _remove(socket: AnySocket): void {
-    if (this.sockets.get(socket.nsp.name) === socket) this.sockets.delete(socket.nsp.name);
+    const i = this.sockets.indexOf(socket);
+    if (i >= 0) this.sockets.splice(i, 1);
   }
 
   /** @internal `socket.disconnect(true)`: leave every namespace, then close the connection. */
   _disconnect(): void {
-    for (const socket of [...this.sockets.values()]) socket.disconnect();
-    this.sockets.clear();
+    for (const socket of this.sockets.slice()) socket.disconnect();
+    this.sockets = [];
     this.session.close();
   }
 
@@ -122,6 +136,11 @@ export class Client {
     this.session.close();
   }
 
+  private socketOf(nsp: string): AnySocket | undefined {
+    for (const s of this.sockets) if (s.nsp.name === nsp) return s;
+    return undefined;
+  }
+
   private onclose(reason: DisconnectReason, description?: unknown): void {
     if (this.closed) return;
     this.closed = true;
@@ -129,11 +148,16 @@ export class Client {
       this.server._timers.clearTimeout(this.connectTimer);
       this.connectTimer = undefined;
     }
-    for (const socket of [...this.sockets.values()]) socket._onclose(reason, description);
-    this.sockets.clear();
-    this.decoder.reset();
+    for (const socket of this.sockets.slice()) socket._onclose(reason, description);
+    this.sockets = [];
+    this.decoder = undefined;
     this.session.off("message", this.onMessage);
     this.session.off("close", this.onClose);
-    this.server._clients.delete(this);
   }
+}
+
+/** BINARY_EVENT (5) and BINARY_ACK (6) headers announce attachments: they need the stateful decoder. */
+function isBinaryHeader(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 53 || c === 54;
 }

@@ -21,6 +21,11 @@ import { RecoveryStore } from "./recovery-store.js";
 
 const EVENT = 2;
 
+/**
+ * Every socket is in the room named by its own id; that membership is implicit here (not stored in `rooms` or
+ * `sids`), which saves two Sets per connected socket: a room name that is a connected socket's id selects that
+ * socket in addition to the room's explicit members. `socketRooms(id)` reports it as usual.
+ */
 export class InMemoryAdapter implements Adapter {
   readonly rooms = new Map<Room, Set<SocketId>>();
   readonly sids = new Map<SocketId, Set<Room>>();
@@ -41,11 +46,12 @@ export class InMemoryAdapter implements Adapter {
 
   addAll(id: SocketId, rooms: Iterable<Room>): void {
     let mine = this.sids.get(id);
-    if (!mine) {
-      mine = new Set();
-      this.sids.set(id, mine);
-    }
     for (const room of rooms) {
+      if (room === id) continue; // implicit (see the class comment)
+      if (!mine) {
+        mine = new Set();
+        this.sids.set(id, mine);
+      }
       mine.add(room);
       let members = this.rooms.get(room);
       if (!members) {
@@ -57,7 +63,10 @@ export class InMemoryAdapter implements Adapter {
   }
 
   del(id: SocketId, room: Room): void {
-    this.sids.get(id)?.delete(room);
+    const mine = this.sids.get(id);
+    if (!mine) return;
+    mine.delete(room);
+    if (mine.size === 0) this.sids.delete(id);
     this.leaveRoom(id, room);
   }
 
@@ -68,8 +77,13 @@ export class InMemoryAdapter implements Adapter {
     this.sids.delete(id);
   }
 
+  /** The socket's rooms, its own id included (a fresh Set: the own-id room is implicit). */
   socketRooms(id: SocketId): Set<Room> | undefined {
-    return this.sids.get(id);
+    const mine = this.sids.get(id);
+    if (!this.nsp.sockets.has(id)) return mine ? new Set(mine) : undefined;
+    const rooms = new Set<Room>([id]);
+    if (mine) for (const r of mine) rooms.add(r);
+    return rooms;
   }
 
   broadcast(packet: SocketPacket, opts: BroadcastOptions): void {
@@ -188,23 +202,32 @@ export class InMemoryAdapter implements Adapter {
     if (opts.rooms.size === 1) {
       const [room] = opts.rooms;
       const members = this.rooms.get(room!);
-      if (!members) return;
-      for (const id of members) {
-        if (excluded?.has(id)) continue;
-        const socket = sockets.get(id);
-        if (socket) visit(socket);
+      if (members) {
+        for (const id of members) {
+          if (excluded?.has(id)) continue;
+          const socket = sockets.get(id);
+          if (socket) visit(socket);
+        }
       }
+      const owner = sockets.get(room!);
+      if (owner && !excluded?.has(owner.id)) visit(owner);
       return;
     }
     const seen = new Set<SocketId>();
     for (const room of opts.rooms) {
       const members = this.rooms.get(room);
-      if (!members) continue;
-      for (const id of members) {
-        if (seen.has(id) || excluded?.has(id)) continue;
-        seen.add(id);
-        const socket = sockets.get(id);
-        if (socket) visit(socket);
+      if (members) {
+        for (const id of members) {
+          if (seen.has(id) || excluded?.has(id)) continue;
+          seen.add(id);
+          const socket = sockets.get(id);
+          if (socket) visit(socket);
+        }
+      }
+      const owner = sockets.get(room);
+      if (owner && !seen.has(room) && !excluded?.has(room)) {
+        seen.add(room);
+        visit(owner);
       }
     }
   }
@@ -215,6 +238,7 @@ export class InMemoryAdapter implements Adapter {
     for (const room of except) {
       const members = this.rooms.get(room);
       if (members) for (const id of members) ids.add(id);
+      if (this.nsp.sockets.has(room)) ids.add(room);
     }
     return ids;
   }

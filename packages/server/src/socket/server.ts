@@ -95,7 +95,6 @@ export class Server<
     string,
     Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>
   >();
-  /** @internal */ readonly _clients = new Set<Client>();
   /** @internal */ readonly _timers: SocketTimers;
   /** @internal */ readonly _connectTimeout: number;
   /** @internal */ readonly _adapterFactory: AdapterFactory;
@@ -196,8 +195,8 @@ export class Server<
 
   /** @internal */
   _onconnection(session: SessionLike): void {
-    const client = new Client(this as never, session);
-    this._clients.add(client);
+    // The client lives as long as its session's listeners: nothing else needs to hold it.
+    new Client(this as never, session);
   }
 
   // ---- namespaces -------------------------------------------------------------------------------------------------
@@ -388,7 +387,10 @@ export class Server<
    * Close every connection (sockets see "server shutting down"), the adapters, the engine and the HTTP server.
    */
   close(fn?: (err?: Error) => void): Promise<void> {
-    for (const client of [...this._clients]) client._shutdown("server shutting down");
+    const clients = new Set<Client>();
+    for (const nsp of this._nsps.values())
+      for (const socket of nsp.sockets.values()) clients.add(socket.client);
+    for (const client of clients) client._shutdown("server shutting down");
     for (const nsp of this._nsps.values()) void Promise.resolve(nsp.adapter.close()).catch(() => {});
     this.engine?.off("connection", this.onConnection);
     this.engine?.close();

@@ -83,8 +83,6 @@ export class Socket<
 > extends BaseEmitter {
   /** The socket id (not the engine session id, which is a secret of the transport). */
   readonly id: string;
-  /** Arbitrary per-socket data, kept across connection state recovery and visible to fetchSockets(). */
-  data: SocketData;
   connected = false;
   /** True when this socket was restored by connection state recovery (missed packets were replayed). */
   recovered = false;
@@ -101,6 +99,7 @@ export class Socket<
   private _anyIn: AnyListener[] | undefined;
   private _anyOut: AnyListener[] | undefined;
   private _dedup: DedupWindow | undefined;
+  private _data: SocketData | undefined;
 
   constructor(
     readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
@@ -110,9 +109,10 @@ export class Socket<
     previous?: RestoredSession,
   ) {
     super();
-    this._auth = auth;
+    // Most clients send no auth: share one empty object until someone reads the handshake.
+    this._auth = hasKeys(auth) ? auth : NO_AUTH;
     this.id = id;
-    this.data = (previous ? previous.data : {}) as SocketData;
+    if (previous) this._data = previous.data as SocketData;
     if (previous) {
       this._pid = previous.pid;
       this.recovered = true;
@@ -121,9 +121,23 @@ export class Socket<
     }
   }
 
+  /** Arbitrary per-socket data, kept across connection state recovery and visible to fetchSockets(). */
+  get data(): SocketData {
+    // Created on first use: most sockets never touch it, and an idle socket should cost little.
+    this._data ??= {} as SocketData;
+    return this._data;
+  }
+
+  set data(value: SocketData) {
+    this._data = value;
+  }
+
   /** The handshake: headers, query, auth, address, time, issued, url, xdomain, secure. */
   get handshake(): Handshake {
-    this._handshake ??= buildHandshake(this.client.session.handshake, this._auth);
+    this._handshake ??= buildHandshake(
+      this.client.session.handshake,
+      this._auth === NO_AUTH ? {} : this._auth,
+    );
     return this._handshake;
   }
 
@@ -551,6 +565,13 @@ export class Socket<
       else entry.gone();
     }
   }
+}
+
+const NO_AUTH: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+function hasKeys(o: object): boolean {
+  for (const _k in o) return true;
+  return false;
 }
 
 function removeListener(
