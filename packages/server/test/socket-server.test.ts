@@ -313,6 +313,25 @@ describe("socket layer (in-memory engine double)", () => {
     await io.close();
   });
 
+  it("volatile and compress flags reach the session (direct and broadcast)", async () => {
+    const { io, engine } = setup();
+    const { session, socket } = await connect(engine, io);
+    session.clear();
+    socket.volatile.emit("a");
+    socket.compress(false).emit("b");
+    socket.emit("c");
+    io.volatile.emit("d");
+    io.compress(false).emit("e");
+    expect(session.sends.map((s) => [s.data[0], s.options])).to.deep.equal([
+      ['2["a"]', { compress: true, volatile: true }],
+      ['2["b"]', { compress: false, volatile: false }],
+      ['2["c"]', { compress: true, volatile: false }],
+      ['2["d"]', { compress: true, volatile: true }],
+      ['2["e"]', { compress: false, volatile: false }],
+    ]);
+    await io.close();
+  });
+
   it("io.close(): every socket sees 'server shutting down', the engine is closed", async () => {
     const { io, engine } = setup();
     const { session, socket } = await connect(engine, io);
