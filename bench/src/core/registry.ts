@@ -23,6 +23,11 @@ export const SCENARIOS: ReadonlyArray<{ name: string; aliases: string[]; load: (
     load: async () => (await import("../scenarios/connect-rate.js")).connectRateScenario,
   },
   {
+    name: "delivery",
+    aliases: ["6", "polling", "streaming"],
+    load: async () => (await import("../scenarios/delivery.js")).deliveryScenario,
+  },
+  {
     name: "protocol",
     aliases: ["7", "codecs"],
     load: async () => (await import("../scenarios/protocol.js")).protocolScenario,

@@ -65,6 +65,7 @@ export async function runServerScenario(
   }
   const runnable = def.systems.filter((id) => !unavailable.has(id));
   const failures = new Map<string, string>();
+  const caseErrors = new Map<string, string>();
 
   // results[system][round][case] — a case result is undefined when it failed or does not apply.
   const results = await alternate(runnable, options, async (system, round) => {
@@ -79,16 +80,20 @@ export async function runServerScenario(
           continue;
         }
         options.log(`${def.name}: ${system} round ${round + 1} — ${c.label}`);
-        const r = await run.window(c.workload, timing, c.stream);
-        if (r.errors > 0)
-          notes.push(
-            `${SYSTEMS[system]!.label}, ${c.label}, round ${round + 1}: ${r.errors} client error(s), first: ${r.firstError}`,
-          );
-        perCase.push(r.count > 0 ? r : undefined);
-        if (r.count === 0)
-          notes.push(
-            `${SYSTEMS[system]!.label}, ${c.label}, round ${round + 1}: nothing completed in the window`,
-          );
+        const where = `${SYSTEMS[system]!.label}, ${c.label}, round ${round + 1}`;
+        try {
+          const r = await run.window(c.workload, timing, c.stream);
+          if (r.errors > 0) notes.push(`${where}: ${r.errors} client error(s), first: ${r.firstError}`);
+          if (r.count === 0) notes.push(`${where}: nothing completed in the window`);
+          perCase.push(r.count > 0 ? r : undefined);
+        } catch (err) {
+          // One case failing (e.g. a transport the system does not have yet) must not hide the others.
+          const message = (err as Error).message.split("\n")[0] ?? "unknown error";
+          const key = `${system}:${perCase.length}`;
+          if (!caseErrors.has(key)) caseErrors.set(key, message);
+          if (!message.startsWith("not available yet")) notes.push(`${where}: ${message}`);
+          perCase.push(undefined);
+        }
       }
     } catch (err) {
       const message = (err as Error).message.split("\n")[0] ?? "unknown error";
@@ -119,8 +124,11 @@ export async function runServerScenario(
           .map((perCase) => perCase[ci])
           .map((r) => (r ? metric.value(r) : undefined))
           .filter((v): v is number => v !== undefined && Number.isFinite(v));
+        const why = caseErrors.get(`${id}:${ci}`) ?? failures.get(id) ?? "no result";
         cells[id] =
-          samples.length > 0 ? { samples } : { skipped: `failed: ${failures.get(id) ?? "no result"}` };
+          samples.length > 0
+            ? { samples }
+            : { skipped: why.startsWith("not available yet") ? why : `failed: ${why}` };
       }
       rows.push({ case: c.label, unit: metric.unit, better: metric.better, cells });
     }

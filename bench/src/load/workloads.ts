@@ -7,6 +7,7 @@ import { nowMs } from "../servers/types.js";
 import { Counters, type Snapshot } from "./counters.js";
 import { echoFrame, isEcho, isHello, isMessage, streamTimestamp, triggerFrame } from "./frames.js";
 import { PollingClient } from "./polling-client.js";
+import { StreamingClient } from "./streaming-client.js";
 import { WsClient } from "./ws-client.js";
 
 export interface LoadSpec {
@@ -20,7 +21,7 @@ export interface LoadSpec {
   /** echo/acks: messages in flight per client; broadcast: broadcasts in flight. */
   inflight?: number;
   /** connect/delivery: which transport the clients use. */
-  transport?: "websocket" | "polling";
+  transport?: "websocket" | "polling" | "streaming";
 }
 
 export interface Workload {
@@ -196,6 +197,20 @@ async function delivery(spec: LoadSpec): Promise<Workload> {
     counters.count++;
     counters.latency(nowMs() - ts);
   };
+  if (spec.transport === "streaming") {
+    const clients: StreamingClient[] = [];
+    for (let i = 0; i < spec.clients; i++) {
+      clients.push(
+        await StreamingClient.open(spec.port, spec.path, spec.mode, onFrame, (err) => counters.error(err)),
+      );
+    }
+    return {
+      snapshot: () => counters.snapshot(),
+      async stop() {
+        await Promise.all(clients.map((c) => c.close()));
+      },
+    };
+  }
   if (spec.transport === "polling") {
     const clients: PollingClient[] = [];
     for (let i = 0; i < spec.clients; i++)

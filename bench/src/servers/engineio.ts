@@ -1,7 +1,7 @@
 /** Baseline: engine.io 6.6.12 with its defaults (the layer under socket.io). */
 import { Server, type Socket } from "engine.io";
 import { closeHttp, listenHttp } from "./listen.js";
-import { nowMs, payloadOf, type StartServer } from "./types.js";
+import { nowMs, onceNextTurn, payloadOf, type StartServer } from "./types.js";
 
 export const start: StartServer = async (config) => {
   const { http, port } = await listenHttp();
@@ -26,7 +26,10 @@ export const start: StartServer = async (config) => {
       }
     });
     // "drain" fires once the write buffer has been handed to the transport: refill it.
-    socket.on("drain", () => pump(socket));
+    socket.on(
+      "drain",
+      onceNextTurn(() => pump(socket)),
+    );
   });
   return {
     port,

@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer } from "node:http";
 import { closeHttp, listenHttp } from "./listen.js";
-import { nowMs, payloadOf, type StartServer } from "./types.js";
+import { nowMs, onceNextTurn, payloadOf, type StartServer } from "./types.js";
 
 interface LadderSession {
   send(data: string | Uint8Array): unknown;
@@ -45,7 +45,10 @@ export const start: StartServer = async (config) => {
         session.send(data);
       }
     });
-    session.on("drain", () => pump(session));
+    session.on(
+      "drain",
+      onceNextTurn(() => pump(session)),
+    );
   });
   return {
     port,

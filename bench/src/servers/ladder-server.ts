@@ -4,7 +4,7 @@
  */
 import type { Server as HttpServer } from "node:http";
 import { closeHttp, listenHttp } from "./listen.js";
-import { nowMs, payloadOf, type StartServer } from "./types.js";
+import { nowMs, onceNextTurn, payloadOf, type StartServer } from "./types.js";
 
 interface LadderSocket {
   emit(event: string, ...args: unknown[]): unknown;
@@ -41,7 +41,10 @@ export const start: StartServer = async (config) => {
     socket.on("bcast", () => {
       io.emit("msg", payload);
     });
-    socket.conn.on("drain", () => pump(socket));
+    socket.conn.on(
+      "drain",
+      onceNextTurn(() => pump(socket)),
+    );
   });
   return {
     port,

@@ -5,17 +5,24 @@
  */
 import { type WebSocket, WebSocketServer } from "ws";
 import { closeHttp, listenHttp } from "./listen.js";
-import { nowMs, payloadOf, type StartServer } from "./types.js";
+import { nowMs, onceNextTurn, payloadOf, type StartServer } from "./types.js";
 
 export const start: StartServer = async (config) => {
   const { http, port } = await listenHttp();
   const wss = new WebSocketServer({ server: http });
   const payload = payloadOf(config.payloadSize);
   let batch = 0;
+  const refills = new WeakMap<WebSocket, () => void>();
   const pump = (ws: WebSocket): void => {
     if (batch === 0 || ws.readyState !== ws.OPEN) return;
+    let refill = refills.get(ws);
+    if (!refill) {
+      refill = onceNextTurn(() => pump(ws));
+      refills.set(ws, refill);
+    }
     for (let i = 1; i < batch; i++) ws.send(`m${nowMs()}`);
-    ws.send(`m${nowMs()}`, () => pump(ws));
+    // ws has no drain event: the last send's callback says the batch went to the socket.
+    ws.send(`m${nowMs()}`, refill);
   };
   wss.on("connection", (ws) => {
     if (config.hello) ws.send("hello");

@@ -1,7 +1,7 @@
 /** Baseline: socket.io 4.8.4 with its defaults (client not served). */
 import { Server, type Socket } from "socket.io";
 import { closeHttp, listenHttp } from "./listen.js";
-import { nowMs, payloadOf, type StartServer } from "./types.js";
+import { nowMs, onceNextTurn, payloadOf, type StartServer } from "./types.js";
 
 export const start: StartServer = async (config) => {
   const { http, port } = await listenHttp();
@@ -23,7 +23,10 @@ export const start: StartServer = async (config) => {
       io.emit("msg", payload);
     });
     // The engine socket's "drain": the write buffer went to the transport; refill it.
-    socket.conn.on("drain", () => pump(socket));
+    socket.conn.on(
+      "drain",
+      onceNextTurn(() => pump(socket)),
+    );
   });
   return {
     port,

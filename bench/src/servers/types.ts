@@ -32,3 +32,21 @@ export function nowMs(): number {
 export function payloadOf(size: number): string {
   return "x".repeat(size);
 }
+
+/**
+ * Wraps a refill function so that it runs at most once per event-loop turn, from setImmediate. Calling it
+ * straight from a drain / write callback can chain process.nextTick callbacks forever when the kernel takes
+ * every write at once, starving I/O (and the bench's own IPC) — an application would not do that either.
+ */
+export function onceNextTurn(refill: () => void): () => void {
+  let scheduled = false;
+  const run = (): void => {
+    scheduled = false;
+    refill();
+  };
+  return () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(run);
+  };
+}

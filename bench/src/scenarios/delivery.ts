@@ -1,0 +1,48 @@
+/**
+ * Scenario 6: server → client delivery per transport (polling, streaming, websocket) for 1 and 100 clients:
+ * messages per second and per server CPU-second, and send → receive latency p50/p99.
+ */
+import { runServerScenario, throughputMetrics } from "../core/server-scenario.js";
+import type { Scenario } from "../core/types.js";
+
+const BATCH = 20;
+
+export const deliveryScenario: Scenario = {
+  name: "delivery",
+  title: "6. Server → client delivery by transport",
+  run: (options) =>
+    runServerScenario(
+      {
+        name: "delivery",
+        title: deliveryScenario.title,
+        systems: ["ladder", "socket.io"],
+        comparisons: [{ ours: "ladder", baseline: "socket.io" }],
+        config: { payloadSize: 64, hello: false },
+        cases: (quick) => {
+          const many = quick ? 20 : 100;
+          const transports = ["polling", "streaming", "websocket"] as const;
+          return [1, many].flatMap((clients) =>
+            transports.map((transport) => ({
+              label: `${transport}, ${clients} client${clients === 1 ? "" : "s"}`,
+              workload: { kind: "delivery" as const, clients, transport },
+              stream: BATCH,
+              ...(transport === "streaming"
+                ? { notApplicable: { "socket.io": "socket.io has no streaming" } }
+                : {}),
+            })),
+          );
+        },
+        metrics: [
+          ...throughputMetrics("messages"),
+          { unit: "latency p50, ms", better: "lower", value: (r) => r.p50 },
+          { unit: "latency p99, ms", better: "lower", value: (r) => r.p99 },
+        ],
+        timing: (quick) => (quick ? { warmupMs: 200, durationMs: 400 } : { warmupMs: 600, durationMs: 1500 }),
+        notes: [
+          `The server emits \`m\` events carrying its send time (\`42["m",<ms>]\`) to each client in batches of ${BATCH}, and sends the next batch when that client's engine session reports \`drain\` (its buffer went to the transport), so buffers stay bounded on every transport; latency = receive time − send time (same machine clock).`,
+          "Polling clients keep one GET pending at all times (keep-alive); streaming clients handshake on a streaming GET and reopen it when the server ends a response.",
+        ],
+      },
+      options,
+    ),
+};
