@@ -31,6 +31,8 @@ const common = {
   bundle: true,
   platform: "browser",
   plugins: [noWs],
+  inject: [join(root, "scripts/global-shim.js")],
+  define: { globalThis: "__ladderGlobal" },
   write: false,
   legalComments: "none",
   // Plain assignments instead of defineProperty calls per field: smaller, and the ES5 output stays simple.
