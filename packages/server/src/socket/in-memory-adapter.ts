@@ -122,8 +122,9 @@ export class InMemoryAdapter implements Adapter {
   }
 
   serverSideEmit(_args: unknown[], handler?: BroadcastAckHandler): void {
-    // One node: there is nobody else to tell; an ack handler learns that no answers will come.
-    handler?.clientCount(0);
+    // One node: there is nobody else to tell; an ack handler learns (asynchronously, as callbacks always are)
+    // that no answers will come.
+    if (handler) queueMicrotask(() => handler.clientCount(0));
   }
 
   persistSession(session: PersistedSession): void {
