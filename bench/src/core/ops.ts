@@ -32,7 +32,10 @@ export function opsPerSecond(fn: () => unknown, budgetMs: number): number {
 /** Best (minimum) wall time in ms of `repeat` single calls; exceptions are part of the work, not failures. */
 export function bestTimeMs(fn: () => unknown, repeat: number): number {
   let best = Number.POSITIVE_INFINITY;
+  // Collect first (when --expose-gc is on), so one run's garbage is not charged to the next.
+  const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < repeat; i++) {
+    gc?.();
     const t0 = performance.now();
     try {
       sink = fn();

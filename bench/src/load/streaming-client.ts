@@ -106,7 +106,10 @@ export class StreamingClient {
   private handle(packet: string): void {
     const c0 = packet.charCodeAt(0);
     if (this.sid === undefined) {
-      if (c0 !== 0x30) return this.fail(new Error(`expected an open packet, got ${packet.slice(0, 40)}`));
+      if (c0 !== 0x30) {
+        this.fail(new Error(`expected an open packet, got ${packet.slice(0, 40)}`));
+        return;
+      }
       this.sid = (JSON.parse(packet.slice(1)) as { sid: string }).sid;
       if (this.mode === "eio") this.connected();
       else void this.post("40").catch((err: Error) => this.fail(err));
