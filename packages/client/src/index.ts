@@ -34,3 +34,15 @@ export {
 
 /** The Socket.IO protocol revision this client speaks. */
 export const protocol = 5;
+
+// The wire codecs, for LadderSocket users who speak Socket.IO by hand (and for the ES5 engine test).
+export {
+  decodePacket,
+  decodePayload,
+  type EnginePacket,
+  encodePacket,
+  encodePayload,
+  encodeSocketPacket,
+  SocketDecoder,
+  type SocketPacket,
+} from "@ladder/protocol";

@@ -1,0 +1,91 @@
+// The browser bundles: ES5 syntax check, the IIFE global, no Node-only code, and the ES5 bundle running in
+// Debian's duktape (an ES5 engine). Sizes are printed by the build and reported by the benchmark.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { runInNewContext } from "node:vm";
+import { parse } from "acorn";
+import { expect } from "chai";
+
+const dist = join(dirname(createRequire(import.meta.url).resolve("@ladder/client/package.json")), "dist");
+const read = (name: string): string => readFileSync(join(dist, name), "utf8");
+
+describe("client bundles", () => {
+  before(() => {
+    if (!existsSync(join(dist, "ladder.legacy.min.js"))) {
+      throw new Error("packages/client/dist has no bundles: run `pnpm build` first");
+    }
+  });
+
+  it("ladder.legacy.min.js parses as ES5; ladder.min.js does not (the check can fail)", () => {
+    expect(() => parse(read("ladder.legacy.min.js"), { ecmaVersion: 5 })).to.not.throw();
+    expect(() => parse(read("ladder.min.js"), { ecmaVersion: 5 })).to.throw(SyntaxError);
+  });
+
+  for (const name of ["ladder.min.js", "ladder.legacy.min.js"]) {
+    it(`${name} defines the global "ladder" with io and LadderSocket, and holds no Node-only code`, () => {
+      const code = read(name);
+      expect(code).to.not.match(/require\(|node:|process\.env/);
+      const sandbox: Record<string, unknown> = {};
+      sandbox.self = sandbox;
+      runInNewContext(code, sandbox);
+      const ladder = sandbox.ladder as Record<string, unknown>;
+      expect(ladder.io).to.be.a("function");
+      expect(ladder.LadderSocket).to.be.a("function");
+      expect((ladder.LadderSocket as { OPEN: number }).OPEN).to.equal(1);
+    });
+  }
+
+  it("ladder.esm.js is an ES module exporting io and LadderSocket", () => {
+    const code = read("ladder.esm.js");
+    const ast = parse(code, { ecmaVersion: 2020, sourceType: "module" }) as unknown as {
+      body: Array<{ type: string; specifiers?: Array<{ exported: { name: string } }> }>;
+    };
+    const exported = ast.body
+      .filter((n) => n.type === "ExportNamedDeclaration")
+      .flatMap((n) => (n.specifiers ?? []).map((s) => s.exported.name));
+    expect(exported).to.include.members(["io", "LadderSocket", "Manager", "Socket"]);
+    expect(code).to.not.match(/from "ws"|require\("ws"\)/);
+  });
+
+  it("the ES5 bundle runs its protocol core in duktape", function () {
+    if (!existsSync("/usr/bin/duk")) {
+      console.log("    skipped: /usr/bin/duk (Debian duktape) is not installed");
+      this.skip();
+    }
+    const probe = `
+      var out = [];
+      out.push(ladder.encodePayload([{ type: "message", data: "hello" }, { type: "ping" },
+        { type: "message", data: new Uint8Array([1, 2, 3]) }]));
+      var packets = ladder.decodePayload("4hi\\u001e2\\u001ebAQID");
+      for (var i = 0; i < packets.length; i++) {
+        var d = packets[i].data;
+        out.push(packets[i].type + ":" + (typeof d === "string" ? d : d ? Array.prototype.join.call(d, ",") : ""));
+      }
+      out.push(ladder.encodeSocketPacket({ type: 2, nsp: "/admin", id: 7, data: ["chat", { t: "h\\u00e9" }] })[0]);
+      var p = new ladder.SocketDecoder().add('2/admin,7["chat",{"t":"hi"}]');
+      out.push(p.nsp + " " + p.id + " " + JSON.stringify(p.data));
+      var b = new ladder.Backoff({ min: 100, max: 1000, jitter: 0 });
+      out.push([b.duration(), b.duration(), b.duration(), b.duration(), b.duration()].join(","));
+      print(out.join("\\n"));`;
+    const dir = mkdtempSync(join(tmpdir(), "ladder-duk-"));
+    try {
+      const file = join(dir, "run.js");
+      writeFileSync(file, read("ladder.legacy.min.js") + "\n" + probe);
+      const output = execFileSync("/usr/bin/duk", [file], { encoding: "utf8" });
+      expect(output.trim().split("\n")).to.deep.equal([
+        "4hello\x1e2\x1ebAQID",
+        "message:hi",
+        "ping:",
+        "message:1,2,3",
+        '2/admin,7["chat",{"t":"hé"}]',
+        '/admin 7 ["chat",{"t":"hi"}]',
+        "100,200,400,800,1000",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
