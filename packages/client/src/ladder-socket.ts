@@ -1,6 +1,7 @@
 import type { EngineOptions } from "./engine/options.js";
 import { type EngineData, EngineSocket } from "./engine/session.js";
 import { clientError } from "./errors.js";
+import { defaultTimers, nextTick } from "./timers.js";
 
 /** A W3C-style event object. */
 export interface LadderEvent {
@@ -92,16 +93,19 @@ export class LadderSocket {
     engine.on("upgrade", (name) => this._dispatch({ type: "upgrade", target: this, transport: name }));
     engine.on("error", (err) => this._dispatch({ type: "error", target: this, error: err }));
     engine.on("close", (reason) => {
-      this._state = 3;
       const clean = reason === "forced close";
       const code = clean ? (this._closeCode !== undefined ? this._closeCode : 1005) : 1006;
-      this._dispatch({
-        type: "close",
-        target: this,
-        code,
-        reason: clean ? this._closeReason : reason,
-        wasClean: clean,
-      });
+      // As in browsers, CLOSED and the close event come in a later task: close() returns in CLOSING.
+      nextTick(() => {
+        this._state = 3;
+        this._dispatch({
+          type: "close",
+          target: this,
+          code,
+          reason: clean ? this._closeReason : reason,
+          wasClean: clean,
+        });
+      }, options?.timers || defaultTimers);
     });
   }
 
