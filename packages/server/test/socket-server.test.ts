@@ -254,6 +254,24 @@ describe("socket layer (in-memory engine double)", () => {
     await io.close();
   });
 
+  it("new_namespace fires for static and dynamic namespaces; empty children are cleaned up when asked", async () => {
+    const { io, engine } = setup({ cleanupEmptyChildNamespaces: true });
+    const created: string[] = [];
+    io.on("new_namespace", (nsp) => created.push(nsp.name));
+    io.of("static");
+    const parent = io.of(/^\/dyn-\d+$/);
+    const { session } = await connect(engine, io, "0/static,");
+    session.receive("0/dyn-1,");
+    await flush();
+    expect(created).to.deep.equal(["/static", "/dyn-1"]);
+    expect(io._nsps.has("/dyn-1")).to.equal(true);
+    session.receive("1/dyn-1,");
+    expect(io._nsps.has("/dyn-1")).to.equal(false);
+    expect((parent as unknown as { children: Set<unknown> }).children.size).to.equal(0);
+    expect(io._nsps.has("/static")).to.equal(true);
+    await io.close();
+  });
+
   it("closes a connection that never sends CONNECT after connectTimeout", async () => {
     const { io, engine, timers } = setup({ connectTimeout: 300 });
     const session = engine.connect(new FakeSession());
