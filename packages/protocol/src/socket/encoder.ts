@@ -19,6 +19,11 @@ function assertJsonShape(type: SocketPacketTypeCode, data: unknown, json: string
   if (!ok) throw new ProtocolError("LADDER_ERR_SIO_UNENCODABLE", "toJSON changed the shape of the data");
 }
 
+/** For error details: never calls user code (a String() on an object could run a throwing toString). */
+function describe(value: unknown): string {
+  return typeof value === "number" || typeof value === "string" ? String(value) : typeof value;
+}
+
 function header(
   type: SocketPacketTypeCode,
   attachments: number,
@@ -51,7 +56,7 @@ function header(
 export function encodeSocketPacket(packet: SocketPacket): Array<string | Uint8Array> {
   const type = packet.type;
   if (type !== 0 && type !== 1 && type !== 2 && type !== 3 && type !== 4 && type !== 5 && type !== 6) {
-    throw new ProtocolError("LADDER_ERR_SIO_UNKNOWN_PACKET_TYPE", String(type));
+    throw new ProtocolError("LADDER_ERR_SIO_UNKNOWN_PACKET_TYPE", describe(type));
   }
   const nsp = packet.nsp;
   if (nsp !== lastValidNamespace) {
@@ -63,7 +68,7 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | Uint8Ar
     if (!takesAckId(type)) {
       throw new ProtocolError("LADDER_ERR_SIO_BAD_ACK_ID", "only EVENT and ACK packets carry an ack id");
     }
-    if (!isAckId(id)) throw new ProtocolError("LADDER_ERR_SIO_BAD_ACK_ID", String(id));
+    if (!isAckId(id)) throw new ProtocolError("LADDER_ERR_SIO_BAD_ACK_ID", describe(id));
   } else if (type === 3 || type === 6) {
     throw new ProtocolError("LADDER_ERR_SIO_BAD_ACK_ID", "an ACK must carry the id it answers");
   }
@@ -91,6 +96,6 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | Uint8Ar
     return [text + json];
   } catch (err) {
     if (isProtocolError(err)) throw err;
-    throw new ProtocolError("LADDER_ERR_SIO_UNENCODABLE", err instanceof Error ? err.message : String(err));
+    throw new ProtocolError("LADDER_ERR_SIO_UNENCODABLE", err instanceof Error ? err.message : describe(err));
   }
 }
