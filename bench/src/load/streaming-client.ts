@@ -73,9 +73,7 @@ export class StreamingClient {
       if (res.statusCode !== 200 || boundary === null) {
         res.resume();
         this.fail(
-          new Error(
-            `not available yet: transport=streaming answered ${res.statusCode} ${res.headers["content-type"] ?? ""}`,
-          ),
+          new Error(`not available yet: the server refuses transport=streaming (HTTP ${res.statusCode})`),
         );
         return;
       }
