@@ -1,7 +1,9 @@
+import { hasOwn } from "./engine/own.js";
+
 /**
  * Every rejection the protocol package makes is a {@link ProtocolError} with one of these stable codes.
  * Codes never change meaning; new ones are only added. Each code's description is the documentation
- * (docs/errors.md is checked against this table by a test).
+ * (a test checks that every code appears in packages/protocol/docs/*.md).
  */
 export const PROTOCOL_ERRORS = {
   // Engine.IO packets and payloads
@@ -57,6 +59,6 @@ export function isProtocolError(err: unknown): err is ProtocolError {
       err !== null &&
       (err as { name?: unknown }).name === "ProtocolError" &&
       typeof (err as { code?: unknown }).code === "string" &&
-      Object.prototype.hasOwnProperty.call(PROTOCOL_ERRORS, (err as { code: string }).code))
+      hasOwn(PROTOCOL_ERRORS, (err as { code: string }).code))
   );
 }
