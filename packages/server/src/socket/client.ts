@@ -21,16 +21,13 @@ export class Client {
   private decoder: SocketDecoder | undefined;
   private connectTimer: unknown;
   private closed = false;
-  private readonly onMessage = (data: string | Uint8Array): void => this.ondata(data);
-  private readonly onClose = (reason: string, description?: unknown): void =>
-    this.onclose(reason as DisconnectReason, description);
 
   constructor(
     readonly server: Server<object, object, object, unknown>,
     readonly session: SessionLike,
   ) {
-    session.on("message", this.onMessage);
-    session.on("close", this.onClose);
+    session.on("message", this.ondata, this);
+    session.on("close", this.onclose as (reason: string, description?: unknown) => void, this);
     this.connectTimer = server._timers.setTimeout(() => {
       this.connectTimer = undefined;
       if (this.sockets.length === 0) this.session.close();
@@ -151,8 +148,8 @@ export class Client {
     for (const socket of this.sockets.slice()) socket._onclose(reason, description);
     this.sockets = [];
     this.decoder = undefined;
-    this.session.off("message", this.onMessage);
-    this.session.off("close", this.onClose);
+    this.session.off("message", this.ondata, this);
+    this.session.off("close", this.onclose as (reason: string, description?: unknown) => void, this);
   }
 }
 

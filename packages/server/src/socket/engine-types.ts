@@ -32,10 +32,12 @@ export interface SessionLike {
     options?: { compress?: boolean; volatile?: boolean },
   ): unknown;
   close(discard?: boolean): unknown;
-  on(event: "message", listener: (data: string | Uint8Array) => void): unknown;
-  on(event: "close", listener: (reason: string, description?: unknown) => void): unknown;
-  off(event: "message", listener: (data: string | Uint8Array) => void): unknown;
-  off(event: "close", listener: (reason: string, description?: unknown) => void): unknown;
+  // eventemitter3's signatures: the third argument is the listener's `this`, which lets the socket layer register
+  // prototype methods instead of allocating two closures per connection.
+  on(event: "message", listener: (data: string | Uint8Array) => void, context?: unknown): unknown;
+  on(event: "close", listener: (reason: string, description?: unknown) => void, context?: unknown): unknown;
+  off(event: "message", listener: (data: string | Uint8Array) => void, context?: unknown): unknown;
+  off(event: "close", listener: (reason: string, description?: unknown) => void, context?: unknown): unknown;
 }
 
 /** The engine, as the Server drives it. */
