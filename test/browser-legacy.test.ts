@@ -91,7 +91,8 @@ describe("browser: legacy chat on the ES5 bundle without modern globals (headles
     await alice.locator("#log div", { hasText: "bob: ünïcödé & <tags> 😀" }).waitFor();
     for (let i = 0; i < 5; i++) await say(alice, "n" + i);
     await bob.locator("#log div", { hasText: "alice: n4" }).waitFor();
-    // innerText of the container: allTextContents() needs Set inside the page.
+    // innerText of the container (one line per message): allTextContents() needs Set inside the page.
+    // biome-ignore lint/performance/useDomNodeTextContent: textContent would join the lines without separators
     const lines = (await bob.locator("#log").innerText()).split("\n");
     expect(lines.filter((l) => !l.startsWith("*"))).to.deep.equal([
       "alice: hello from an old browser",
