@@ -206,6 +206,7 @@ describe("Engine.IO codecs vs a real engine.io 6.6 server", () => {
   });
 
   it("JSONP: decodes the server's scripts and the server decodes our form bodies, exactly", async () => {
+    const connected = new Promise<EngineSocket>((resolve) => ctx.engine.once("connection", resolve));
     const handshake = await httpRequest(ctx.port, "GET", "/engine.io/?EIO=4&transport=polling&j=3");
     // engine.io 6.6 serves the script as text/plain (its polling default); only the body matters here.
     expect(handshake.status).to.equal(200);
@@ -213,11 +214,8 @@ describe("Engine.IO codecs vs a real engine.io 6.6 server", () => {
     const opened = decodeJsonpResponse(handshake.body);
     expect(opened.index).to.equal("3");
     const sid = decodeHandshake((decodePacket(opened.payload).data as string) ?? "").sid;
-    const socket = await new Promise<EngineSocket>((resolve) => {
-      const found = ctx.engine.clients[sid];
-      if (found) resolve(found);
-      else ctx.engine.once("connection", resolve);
-    });
+    const socket = await connected;
+    expect((socket as unknown as { id: string }).id).to.equal(sid);
     const received: unknown[] = [];
     socket.on("message", (data: unknown) => {
       // engine.io hands an empty text message ("4") over as undefined.
