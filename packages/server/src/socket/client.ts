@@ -4,6 +4,7 @@
  */
 import { decodeSocketPacket, encodeSocketPacket, SocketDecoder, type SocketPacket } from "@ladder/protocol";
 import type { SessionLike } from "./engine-types.js";
+import { SOCKET_ERRORS } from "./errors.js";
 import type { Server } from "./server.js";
 import type { DisconnectReason, Socket } from "./socket.js";
 
@@ -90,11 +91,11 @@ export class Client {
         if (!this.isOpen) return done();
         if (nsp) return nsp._add(this, auth ?? {}).then(done, done);
         done();
-        this.connectError(name, { message: "Invalid namespace" });
+        this.connectError(name, { message: SOCKET_ERRORS.LADDER_ERR_SOCKET_INVALID_NAMESPACE });
       },
       () => {
         done();
-        this.connectError(name, { message: "Invalid namespace" });
+        this.connectError(name, { message: SOCKET_ERRORS.LADDER_ERR_SOCKET_INVALID_NAMESPACE });
       },
     );
   }

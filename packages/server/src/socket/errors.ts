@@ -3,15 +3,14 @@
  * documentation. Errors that reach a client over the wire say so next to the code.
  */
 export const SOCKET_ERRORS = {
-  /** Sent to the client as CONNECT_ERROR `{"message":"Invalid namespace"}`. */
+  /** The message sent to the client as CONNECT_ERROR `44/<nsp>,{"message":"Invalid namespace"}`. */
   LADDER_ERR_SOCKET_INVALID_NAMESPACE: "Invalid namespace",
   LADDER_ERR_SOCKET_RESERVED_EVENT: "the event name is reserved and cannot be emitted",
+  /** Ack callbacks after `timeout(ms)` receive this (message as socket.io's). */
   LADDER_ERR_SOCKET_ACK_TIMEOUT: "operation has timed out",
+  /** Pending error-first ack callbacks receive this when the socket disconnects. */
   LADDER_ERR_SOCKET_DISCONNECTED: "socket has been disconnected",
-  LADDER_ERR_SOCKET_ACK_NOT_SUPPORTED: "acknowledgements are not supported with this broadcast flag",
   LADDER_ERR_SOCKET_BAD_OPTIONS: "invalid Server options",
-  LADDER_ERR_SOCKET_NOT_ATTACHED: "the Server is not attached to an HTTP server or engine",
-  LADDER_ERR_SOCKET_UNENCODABLE: "the emitted arguments cannot be encoded",
 } as const;
 
 export type SocketErrorCode = keyof typeof SOCKET_ERRORS;
@@ -27,9 +26,4 @@ export class SocketError extends Error {
     super(detail ? `${SOCKET_ERRORS[code]}: ${detail}` : SOCKET_ERRORS[code]);
     this.code = code;
   }
-}
-
-/** The error passed to ack callbacks that timed out (message as socket.io: "operation has timed out"). */
-export function ackTimeoutError(): SocketError {
-  return new SocketError("LADDER_ERR_SOCKET_ACK_TIMEOUT");
 }
