@@ -107,11 +107,14 @@ for (const transport of ["polling", "websocket"] as RawTransport[]) {
         const bystander = await open();
         await bystander.send("40");
         await bystander.waitText("40{");
+        const reasons: string[] = [];
+        io.once("connection", (s) => s.on("disconnect", (r) => reasons.push(r)));
         const bad = await open();
         await bad.send("40");
         await bad.waitText("40{");
         await bad.send(packet === "BINARY" ? Buffer.from([1, 2]) : packet);
         await bad.waitClosed();
+        expect(reasons).to.deep.equal(["parse error"]);
         await bystander.send('421["echo","still here"]');
         await bystander.waitText('431["still here"]');
         expect(io.sockets.sockets.size).to.equal(1);
