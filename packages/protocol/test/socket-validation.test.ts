@@ -195,13 +195,24 @@ describe("socket codec: decoder state machine", () => {
     expectCode(() => decoder.add(new Uint8Array([2])), "LADDER_ERR_SIO_UNEXPECTED_BINARY");
   });
 
-  it("anything that is neither text nor Uint8Array/ArrayBuffer is rejected", () => {
+  it("anything that is neither text nor binary is rejected", () => {
     const decoder = new SocketDecoder();
     expect(decoder.add(`51-["x",${PH0}]`)).to.equal(null);
-    for (const junk of [42, null, undefined, {}, [1], new DataView(new ArrayBuffer(1)), new Int8Array(1)]) {
+    for (const junk of [42, null, undefined, {}, [1], { buffer: new ArrayBuffer(1) }, new Date()]) {
       expectCode(() => decoder.add(junk as unknown as string), "LADDER_ERR_SIO_UNEXPECTED_BINARY");
     }
     expect(decoder.pendingAttachments).to.equal(0);
+  });
+
+  it("any ArrayBuffer view is taken as an attachment, unchanged", () => {
+    const decoder = new SocketDecoder();
+    const dv = new DataView(new ArrayBuffer(2));
+    const i8 = new Int8Array(1);
+    expect(decoder.add(`62-1[${PH0},{"_placeholder":true,"num":1}]`)).to.equal(null);
+    expect(decoder.add(dv as unknown as Uint8Array)).to.equal(null);
+    const packet = decoder.add(i8);
+    expect((packet!.data as unknown[])[0]).to.equal(dv);
+    expect((packet!.data as unknown[])[1]).to.equal(i8);
   });
 
   it("text while attachments are pending is UNEXPECTED_TEXT and drops the half packet", () => {

@@ -145,7 +145,7 @@ function readMaxAttachments(options: DecoderOptions | undefined): number {
 export class SocketDecoder {
   private readonly maxAttachments: number;
   private pending: Header | null = null;
-  private buffers: Array<Uint8Array | ArrayBuffer> = [];
+  private buffers: Array<ArrayBuffer | ArrayBufferView> = [];
 
   constructor(options?: DecoderOptions) {
     this.maxAttachments = readMaxAttachments(options);
@@ -156,7 +156,10 @@ export class SocketDecoder {
     return this.pending === null ? 0 : this.pending.attachments - this.buffers.length;
   }
 
-  /** Takes the next Engine.IO message payload. */
+  /**
+   * Takes the next Engine.IO message payload: a string is a packet, binary (a Uint8Array/Buffer or an
+   * ArrayBuffer, as the transport delivers it; any other view is accepted too) is the next attachment.
+   */
   add(chunk: string | Uint8Array | ArrayBuffer): SocketPacket | null {
     try {
       if (typeof chunk === "string") {
@@ -171,11 +174,9 @@ export class SocketDecoder {
         this.pending = header;
         return null;
       }
-      if (!isBinary(chunk) || !(chunk instanceof Uint8Array || chunk instanceof ArrayBuffer)) {
-        throw new ProtocolError(
-          "LADDER_ERR_SIO_UNEXPECTED_BINARY",
-          "not a string, Uint8Array or ArrayBuffer",
-        );
+      // Any ArrayBuffer or view is taken (also one from another realm, where instanceof would fail).
+      if (!isBinary(chunk)) {
+        throw new ProtocolError("LADDER_ERR_SIO_UNEXPECTED_BINARY", "neither a string nor binary data");
       }
       const pending = this.pending;
       if (pending === null) throw new ProtocolError("LADDER_ERR_SIO_UNEXPECTED_BINARY");

@@ -137,13 +137,18 @@ function extract(
   if (Array.isArray(value)) {
     // push keeps the copy a packed array (new Array(n) would be holey, which JSON.stringify walks slower).
     const copy: unknown[] = [];
-    for (let i = 0; i < value.length; i++) copy.push(extract(value[i], i, depth + 1, childPath, buffers, true));
+    for (let i = 0; i < value.length; i++)
+      copy.push(extract(value[i], i, depth + 1, childPath, buffers, true));
     out = copy;
   } else {
     out = {};
     for (const k in value) {
       if (hasOwn.call(value, k)) {
-        setOwn(out, k, extract((value as Record<string, unknown>)[k], k, depth + 1, childPath, buffers, true));
+        setOwn(
+          out,
+          k,
+          extract((value as Record<string, unknown>)[k], k, depth + 1, childPath, buffers, true),
+        );
       }
     }
   }
