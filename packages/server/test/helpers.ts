@@ -201,3 +201,24 @@ export function until(predicate: () => boolean, timeoutMs = 3000): Promise<void>
     tick();
   });
 }
+
+/** Open TCP connections on the server. */
+export function connectionCount(server: import("node:http").Server): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+  );
+}
+
+/** The server still serves: a fresh handshake succeeds, and once its connection is gone nothing is left open. */
+export async function assertHealthy(t: TestServer): Promise<void> {
+  const res = await http(t.port, "GET", `${EIO}&transport=polling`);
+  if (res.status !== 200 || res.body[0] !== "0")
+    throw new Error(`server unhealthy: ${res.status} ${res.body}`);
+  const started = Date.now();
+  for (;;) {
+    const n = await connectionCount(t.server);
+    if (n === 0) return;
+    if (Date.now() - started > 3000) throw new Error(`${n} connection(s) leaked`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
