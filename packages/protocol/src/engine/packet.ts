@@ -5,7 +5,7 @@
  * connection that takes binary frames the frame is the raw bytes with no type byte, otherwise it is text
  * `b` + base64 (there is no type digit: `b` implies message).
  */
-import { fromBase64, toBase64 } from "../base64.js";
+import { decodeBase64Range, toBase64 } from "../base64.js";
 import { ProtocolError } from "../errors.js";
 import { isBinary, toUint8Array } from "./binary.js";
 import { hasOwn } from "./own.js";
@@ -83,7 +83,7 @@ export function decodeRecord(text: string, start: number, end: number): EnginePa
     const type = ENGINE_PACKET_TYPES[digit]!;
     return end - start > 1 ? { type, data: text.substring(start + 1, end) } : { type };
   }
-  if (first === CHAR_B) return { type: "message", data: fromBase64(text.substring(start + 1, end)) };
+  if (first === CHAR_B) return { type: "message", data: decodeBase64Range(text, start + 1, end) };
   throw new ProtocolError(
     "LADDER_ERR_EIO_UNKNOWN_PACKET_TYPE",
     `packet starts with ${JSON.stringify(text.charAt(start))}`,
