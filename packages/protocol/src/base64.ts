@@ -84,7 +84,10 @@ export function toBase64(bytes: Uint8Array): string {
   if (length <= SMALL_INPUT) out = encodeByConcatenation(bytes, whole);
   else {
     const decoder = getAsciiDecoder();
-    out = decoder === undefined ? encodeByConcatenation(bytes, whole) : encodeThroughBuffer(bytes, whole, decoder);
+    out =
+      decoder === undefined
+        ? encodeByConcatenation(bytes, whole)
+        : encodeThroughBuffer(bytes, whole, decoder);
   }
   if (tail === 1) {
     const a = bytes[whole]!;
