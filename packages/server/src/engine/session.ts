@@ -129,6 +129,8 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
     }
     this.flush();
     this.closeTransport(discard);
+    // Shutdown does not wait for the peer: the session is gone now, the transport finishes on its own.
+    if (discard) this.onClose("forced close");
     return this;
   }
 
