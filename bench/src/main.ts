@@ -12,20 +12,22 @@ import type { RunOptions, ScenarioResult } from "./core/types.js";
 
 interface Cli {
   quick: boolean;
+  profile: boolean;
   rounds: number | undefined;
   names: string[];
 }
 
 function usage(): string {
-  return `usage: pnpm bench [--quick] [--rounds N] [${SCENARIOS.map((s) => s.name).join("|")} ...]`;
+  return `usage: pnpm bench [--quick] [--rounds N] [--profile] [${SCENARIOS.map((s) => s.name).join("|")} ...]`;
 }
 
 function parseArgs(argv: readonly string[]): Cli {
-  const cli: Cli = { quick: false, rounds: undefined, names: [] };
+  const cli: Cli = { quick: false, profile: false, rounds: undefined, names: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") continue; // pnpm may forward a separator
     if (arg === "--quick") cli.quick = true;
+    else if (arg === "--profile") cli.profile = true;
     else if (arg === "--rounds") {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1) throw new Error(`--rounds needs a positive integer\n${usage()}`);
@@ -55,6 +57,13 @@ async function main(): Promise<void> {
     rounds: cli.rounds ?? (cli.quick ? 1 : 3),
     log: (message) => process.stderr.write(`[bench] ${message}\n`),
   };
+  if (cli.profile) {
+    // Server processes inherit this and write <system>-<pid>.cpuprofile there (see src/profile-summary.ts).
+    const dir = fileURLToPath(new URL("../results/profiles/", import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    process.env.LADDER_BENCH_PROFILE_DIR = dir;
+    options.log(`CPU profiles of the server processes go to bench/results/profiles/`);
+  }
   const machine = machineInfo();
   const command = `pnpm bench ${process.argv.slice(2).join(" ")}`.trim();
   process.stdout.write(

@@ -3,6 +3,7 @@
  * driving raw clients at it. `window()` runs a workload: warm-up, then a measured window bracketed by a load
  * snapshot and the server's CPU / event-loop measurement, taken concurrently.
  */
+import { readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import type { Snapshot } from "../load/counters.js";
 import type { LoadSpec } from "../load/workloads.js";
 import { type Child, startChild } from "../proc/child.js";
@@ -90,5 +91,16 @@ export class SystemRun {
   async close(): Promise<void> {
     await this.server.call("stop").catch(() => {});
     await Promise.all([this.load.close(), this.server.close()]);
+    const dir = process.env.LADDER_BENCH_PROFILE_DIR;
+    if (dir) {
+      // V8 names profiles CPU.<date>.<pid>.<thread>.<seq>.cpuprofile, one per isolate: the largest is the main
+      // thread's (the other is tsx's module-hooks thread). Keep that one under the system's name.
+      const files = readdirSync(dir)
+        .filter((f) => f.startsWith("CPU.") && f.includes(`.${this.server.pid}.`))
+        .map((f) => ({ f, size: statSync(`${dir}/${f}`).size }))
+        .sort((a, b) => b.size - a.size);
+      if (files[0]) renameSync(`${dir}/${files[0].f}`, `${dir}/${this.system}-${this.server.pid}.cpuprofile`);
+      for (const { f } of files.slice(1)) rmSync(`${dir}/${f}`);
+    }
   }
 }

@@ -21,8 +21,11 @@ const HOSTS = {
  * then pins it and all its threads to one CPU (server on 0, load on 1) so the two never steal each other's core.
  */
 export async function startChild(role: keyof typeof HOSTS, timeoutMs = 30_000): Promise<Child> {
+  // `pnpm bench --profile` sets this: server processes write a V8 CPU profile when they exit.
+  const profileDir = role === "server" ? process.env.LADDER_BENCH_PROFILE_DIR : undefined;
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const child: ChildProcess = fork(fileURLToPath(HOSTS[role]), [], {
-    execArgv: [...process.execArgv, "--expose-gc"],
+    execArgv: [...process.execArgv, "--expose-gc", ...profile],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const pid = child.pid;

@@ -40,6 +40,9 @@ function running(): RunningServer {
   return server;
 }
 
+// A normal exit (not death by signal) is what makes --cpu-prof write its profile.
+process.on("SIGTERM", () => process.exit(0));
+
 serve({
   async start(arg) {
     const { system, config } = arg as StartRequest;
