@@ -152,6 +152,10 @@ export function decodeBase64Range(text: string, start: number, end: number): Uin
   if (length % 4 !== 0) {
     throw new ProtocolError("LADDER_ERR_EIO_BAD_BASE64", `length ${length} is not a multiple of 4`);
   }
+  // IE9 and older have no typed arrays: the bytes cannot be represented, so refuse the packet cleanly.
+  if (typeof Uint8Array === "undefined") {
+    throw new ProtocolError("LADDER_ERR_EIO_BAD_BASE64", "binary data needs typed arrays, which are missing");
+  }
   if (length === 0) return new Uint8Array(0);
   let padding = 0;
   if (text.charCodeAt(end - 1) === PAD) padding = text.charCodeAt(end - 2) === PAD ? 2 : 1;
