@@ -119,6 +119,12 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
    * the client (used on server shutdown).
    */
   close(discard = false): this {
+    if (this.readyState === "closing" && discard) {
+      // An orderly close is still waiting for the client; shutdown does not wait.
+      this.transport.close(true);
+      this.onClose("forced close");
+      return this;
+    }
     if (this.readyState !== "open" && this.readyState !== "opening") return this;
     this.readyState = "closing";
     this.closeReason = "forced close";
@@ -295,7 +301,8 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
     this.detachTransport(transport);
     // A failed transport may still report errors while it winds down; nobody is listening for them anymore.
     transport.on("error", noop);
-    transport.close();
+    // Whatever ended the session, nothing is left to wait for: no close timer may outlive it.
+    transport.close(true);
     this.emit("close", reason, description);
   }
 }

@@ -88,6 +88,11 @@ export abstract class Transport extends EventEmitter<TransportEvents> {
    */
   close(immediate = false): void {
     if (immediate) this.discarded = true;
+    if (immediate && this.readyState === "closing") {
+      // A close already waiting for the client (e.g. a close packet queued for the next poll) is cut short.
+      this.onClose();
+      return;
+    }
     if (this.readyState !== "open") return;
     this.readyState = "closing";
     this.doClose(() => this.onClose());

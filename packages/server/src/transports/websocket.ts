@@ -106,6 +106,12 @@ export class WebSocketTransport extends Transport {
     }
   }
 
+  protected override onClose(): void {
+    // Reached from ws's "close" event, or early when a pending close is cut short: then the socket goes now.
+    if (this.ws.readyState !== this.ws.CLOSED) this.ws.terminate();
+    super.onClose();
+  }
+
   /** For tests and the upgrade path: the number of bytes queued in the socket. */
   get bufferedAmount(): number {
     return this.ws.bufferedAmount;
