@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { renderScenario } from "./core/format.js";
-import { machineInfo } from "./core/machine.js";
+import { gitCommit, machineInfo } from "./core/machine.js";
 import { SCENARIOS } from "./core/registry.js";
 import type { RunOptions, ScenarioResult } from "./core/types.js";
 
@@ -66,8 +66,9 @@ async function main(): Promise<void> {
   }
   const machine = machineInfo();
   const command = `pnpm bench ${process.argv.slice(2).join(" ")}`.trim();
+  const commit = gitCommit();
   process.stdout.write(
-    `## Ladder benchmarks\n\n- command: \`${command}\`\n- machine: ${machine.cpus} × ${machine.cpuModel}, ` +
+    `## Ladder benchmarks\n\n- command: \`${command}\` at commit ${commit}, ${new Date().toISOString()}\n- machine: ${machine.cpus} × ${machine.cpuModel}, ` +
       `${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}, load average ${machine.loadAverage.join(" ")}\n` +
       `- method: ${options.rounds} alternating round(s); cells are median (min–max); ratios are Ladder ÷ baseline on medians; ` +
       `server and load ${machine.pinned ? "pinned to CPU 0 and CPU 1 (taskset)" : "not pinned (no taskset)"}\n\n`,
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL("../results/", import.meta.url));
   mkdirSync(dir, { recursive: true });
   const json = JSON.stringify(
-    { command, date: new Date().toISOString(), machine, options, elapsed, results },
+    { command, commit, date: new Date().toISOString(), machine, options, elapsed, results },
     null,
     2,
   );

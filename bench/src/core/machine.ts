@@ -37,6 +37,15 @@ function cpuModel(): string {
   return os.cpus()[0]?.model ?? "unknown";
 }
 
+/** The commit the run measured (short hash), or "unknown" outside a git checkout. */
+export function gitCommit(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
 export function machineInfo(): MachineInfo {
   return {
     cpus: os.availableParallelism(),
