@@ -21,7 +21,7 @@ export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView
     hasArrayBuffer &&
     typeof value === "object" &&
     value !== null &&
-    (value instanceof ArrayBuffer || isView(value))
+    (isView(value) || value instanceof ArrayBuffer)
   );
 }
 

@@ -28,8 +28,10 @@ export function setOwn(target: object, key: string | number, value: unknown): vo
  * rejected instead of slipping through as data.
  */
 export function placeholderNum(obj: object, attachments: number): number {
-  if (!hasOwn.call(obj, "_placeholder")) return -1;
   const ph = obj as { _placeholder?: unknown; num?: unknown };
+  // The plain property read settles almost every object; the own-property check then rules out a value
+  // inherited from a (polluted) prototype.
+  if (ph._placeholder === undefined || !hasOwn.call(obj, "_placeholder")) return -1;
   if (ph._placeholder !== true) {
     throw new ProtocolError("LADDER_ERR_SIO_BAD_PLACEHOLDER", "_placeholder must be exactly true");
   }
