@@ -38,7 +38,6 @@ export const SERVER_ERRORS = {
     status: 400,
   },
   LADDER_ERR_REQUEST_OVERLAP: { description: "a second concurrent GET or POST on one session", status: 400 },
-  LADDER_ERR_BAD_METHOD: { description: "the HTTP method is not allowed on this transport", status: 400 },
   LADDER_ERR_BAD_UPGRADE: { description: "the WebSocket upgrade request is invalid", status: 400 },
   LADDER_ERR_ORIGIN_FORBIDDEN: { description: "the Origin header is not in allowedOrigins", status: 403 },
   LADDER_ERR_PARSE: { description: "the client sent bytes that are not valid Engine.IO", status: undefined },
@@ -50,7 +49,6 @@ export const SERVER_ERRORS = {
     status: undefined,
   },
   LADDER_ERR_ALLOW_REQUEST: { description: "allowRequest threw or rejected", status: 403 },
-  LADDER_ERR_NOT_ATTACHED: { description: "the engine is not attached to an HTTP server", status: undefined },
 } as const;
 
 export type ServerErrorCode = keyof typeof SERVER_ERRORS;

@@ -183,7 +183,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     const invalid = checkWebSocketUpgradeHeaders(req.headers);
     if (invalid) {
-      this.refuse(req, reply, EngineErrorCodes.BAD_REQUEST, invalid, { query });
+      this.refuse(req, reply, EngineErrorCodes.BAD_REQUEST, invalid, {
+        code: "LADDER_ERR_BAD_UPGRADE",
+        query,
+      });
       return;
     }
     const factory = verdict.factory as WebSocketTransportFactory;
