@@ -39,6 +39,13 @@ const plugin: FastifyPluginCallback<LadderEngineFastifyOptions> = (app, options,
         handler: (request, reply) => {
           // Hooks (onRequest, preHandler, logging, CORS headers set on reply.raw) have run; from here the engine
           // writes the raw response, as with plain http.
+          // Headers that hooks set on the Fastify reply (e.g. @fastify/cors) are copied to the raw response
+          // first, since a hijacked reply never writes them itself.
+          const headers = reply.getHeaders();
+          for (const name of Object.keys(headers)) {
+            const value = headers[name];
+            if (value !== undefined) reply.raw.setHeader(name, value);
+          }
           reply.hijack();
           engine.handleRequest(request.raw, reply.raw);
         },

@@ -43,7 +43,8 @@ export class PollingTransport extends Transport {
     return body;
   }
 
-  private onPoll(req: IncomingMessage, res: ServerResponse): void {
+  /** A GET: the downstream channel, writable until answered. */
+  protected onPoll(req: IncomingMessage, res: ServerResponse): void {
     if (this.getRes) {
       // Two GETs at once means a broken or malicious client: the session cannot tell which one is live.
       respondEngineError(res, 3);
@@ -70,7 +71,8 @@ export class PollingTransport extends Transport {
     this.onError("transport error", new LadderServerError("LADDER_ERR_POLL_ABORTED", "GET"));
   };
 
-  private onData(req: IncomingMessage, res: ServerResponse): void {
+  /** A POST: a payload upstream, read with the size limit while it streams. */
+  protected onData(req: IncomingMessage, res: ServerResponse): void {
     if (this.postReq) {
       respondEngineError(res, 3);
       this.onError("transport error", new LadderServerError("LADDER_ERR_REQUEST_OVERLAP", "POST"));
