@@ -26,6 +26,26 @@ interface NativeBase64Constructor {
   fromBase64?: (text: string, options: { lastChunkHandling: "strict" }) => Uint8Array;
 }
 
+/**
+ * A faster base64 the host platform may offer (on Node: Buffer). The protocol package cannot import it — it
+ * stays free of Node APIs so the same code ships to browsers — so the Node server plugs it in with
+ * {@link useHostBase64}. `decode` may be lenient: {@link fromBase64} validates the text strictly before
+ * handing it over, so the accepted language is the same with or without a host codec.
+ */
+export interface HostBase64 {
+  encode(bytes: Uint8Array): string;
+  decode(text: string): Uint8Array;
+}
+let host: HostBase64 | undefined;
+
+/** Installs (or, with `undefined`, removes) the host's base64 codec. Process-wide; the Node server calls it. */
+export function useHostBase64(codec: HostBase64 | undefined): void {
+  host = codec;
+}
+
+// Alphabet characters only; the length and the padding are checked apart.
+const STRICT_BODY = /^[A-Za-z0-9+/]*$/;
+
 // Tables are built on first use so that importing the package costs nothing when no binary is ever sent.
 let pairs: string[] | undefined; // 12 bits -> two characters
 let pairCodes: Uint16Array | undefined; // 12 bits -> two ASCII bytes, in memory order
@@ -78,6 +98,7 @@ export function toBase64(bytes: Uint8Array): string {
   const native = (Uint8Array.prototype as NativeBase64).toBase64;
   if (typeof native === "function") return native.call(bytes);
   const length = bytes.length;
+  if (host !== undefined && length > SMALL_INPUT) return host.encode(bytes);
   const tail = length % 3;
   const whole = length - tail;
   let out: string;
@@ -162,6 +183,7 @@ export function decodeBase64Range(text: string, start: number, end: number): Uin
   const size = (length / 4) * 3 - padding;
   const native = (Uint8Array as NativeBase64Constructor).fromBase64;
   if (typeof native === "function") return decodeNatively(native, text, start, end, size);
+  if (host !== undefined && length > SMALL_INPUT) return decodeByHost(host, text, start, end, padding, size);
   const out = new Uint8Array(size);
   const table = getDecodeTable();
   // The last group is handled apart so the main loop needs no padding checks.
@@ -201,6 +223,29 @@ export function decodeBase64Range(text: string, start: number, end: number): Uin
   out[j] = (a << 2) | (b >> 4);
   if (padding < 2) out[j + 1] = ((b & 15) << 4) | (c >> 2);
   if (padding < 1) out[j + 2] = ((c & 3) << 6) | d;
+  return out;
+}
+
+function decodeByHost(
+  codec: HostBase64,
+  text: string,
+  start: number,
+  end: number,
+  padding: number,
+  size: number,
+): Uint8Array {
+  const body = text.substring(start, end - padding);
+  if (!STRICT_BODY.test(body)) {
+    throw new ProtocolError("LADDER_ERR_EIO_BAD_BASE64", "invalid character or misplaced padding");
+  }
+  // The bits the padding discards must be zero, as in the table-driven decoder.
+  const table = getDecodeTable();
+  const lastBits = table[text.charCodeAt(end - padding - 1)]!;
+  if ((padding === 2 && (lastBits & 15) !== 0) || (padding === 1 && (lastBits & 3) !== 0)) {
+    throw new ProtocolError("LADDER_ERR_EIO_BAD_BASE64", "non-zero bits before the padding");
+  }
+  const out = codec.decode(start === 0 && end === text.length ? text : text.substring(start, end));
+  if (out.length !== size) throw new ProtocolError("LADDER_ERR_EIO_BAD_BASE64", "misplaced padding");
   return out;
 }
 

@@ -1,4 +1,4 @@
-export { fromBase64, toBase64 } from "../base64.js";
+export { fromBase64, type HostBase64, toBase64, useHostBase64 } from "../base64.js";
 export { type BinaryLike, isBinary, toUint8Array } from "./binary.js";
 export { decodeHandshake, encodeHandshake, type Handshake } from "./handshake.js";
 export { decodeJsonpResponse, encodeJsonpResponse, isValidJsonpIndex } from "./jsonp.js";
