@@ -15,6 +15,7 @@ import { applyCors } from "../http/cors.js";
 import { isOriginAllowed } from "../http/origin.js";
 import { respondEngineError } from "../http/respond.js";
 import { abortUpgrade, checkWebSocketUpgradeHeaders } from "../http/upgrade-abort.js";
+import { installNodeBase64 } from "../node-base64.js";
 import type {
   RequestTransportFactory,
   TransportFactory,
@@ -78,6 +79,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   constructor(options: Partial<EngineOptions> = {}) {
     super();
     this.options = resolveOptions(options);
+    installNodeBase64();
   }
 
   /** Number of open sessions. */
