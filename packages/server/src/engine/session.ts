@@ -248,7 +248,15 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
     callback?: () => void,
   ): void {
     if (this.readyState !== "opening" && this.readyState !== "open") return;
-    this.enqueue({ type, data, compress: compress !== false, callback });
+    const packet: QueuedPacket = { type, data, compress: compress !== false, callback };
+    if (this.writeBuffer.length === 0 && this.transport.writable && !callback) {
+      // Fast path (an open WebSocket, a pending poll): nothing queued, so the packet goes straight out.
+      this.emit("packetCreate", packet);
+      this.transport.send([packet]);
+      this.emit("drain");
+      return;
+    }
+    this.enqueue(packet);
     this.flush();
   }
 

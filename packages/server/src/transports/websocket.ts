@@ -44,8 +44,14 @@ export class WebSocketTransport extends Transport {
     if (isBinary) {
       packet = { type: "message", data: Array.isArray(data) ? Buffer.concat(data) : toBuffer(data) };
     } else {
+      const text = data.toString();
+      // Fast path for the common case, a text message ("4..."): no general decode needed.
+      if (text.charCodeAt(0) === 52) {
+        this.onPacket({ type: "message", data: text.slice(1) });
+        return;
+      }
       try {
-        packet = decodePacket(data.toString());
+        packet = decodePacket(text);
       } catch (err) {
         this.onError("parse error", new LadderServerError("LADDER_ERR_PARSE", (err as Error).message));
         this.ws.close();
