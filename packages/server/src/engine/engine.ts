@@ -116,7 +116,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (matchesPath(req.url, path)) this.handleUpgrade(req, socket, head);
       else if (server.listenerCount("upgrade") === 1) {
-        socket.on("error", () => socket.destroy());
+        socket.on("error", destroyOnError);
         abortUpgrade(socket, 400, "Unknown path for upgrade");
       }
     });
@@ -167,8 +167,9 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Handles an HTTP upgrade (already matched on path): a new WebSocket session, or a probe for an upgrade. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    // A reset during our checks must not become an unhandled 'error' event.
-    socket.on("error", () => socket.destroy());
+    // A reset during our checks must not become an unhandled 'error' event. A module-level function, not a
+    // closure: a closure here would share this scope's context and keep `req` and `head` alive with the socket.
+    socket.on("error", destroyOnError);
     const query = parseQuery(req.url);
     const options = this.options;
     const reply: PendingReply = { kind: "upgrade", socket };
@@ -370,6 +371,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     else abortUpgrade(reply.socket, ENGINE_HTTP_ERRORS[code].status, text);
     this.emit("connection_error", { req, code, message: text, context });
   }
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
 
 /** Runs a maybe-async step without an await (and a microtask) when it returns synchronously. */

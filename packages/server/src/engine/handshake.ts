@@ -26,8 +26,9 @@ export interface HandshakeInfo {
 
 export function createHandshakeInfo(req: IncomingMessage, query: Query): HandshakeInfo {
   const issued = Date.now();
-  const headers: Record<string, string | string[] | undefined> = Object.create(null);
-  for (const key of Object.keys(req.headers)) headers[key] = req.headers[key];
+  // A spread copy: own data properties only (a "__proto__" header becomes a plain key, never a prototype), and
+  // a compact fast-mode object rather than a dictionary — this record lives as long as the session.
+  const headers: Record<string, string | string[] | undefined> = { ...req.headers };
   return {
     headers,
     query,
