@@ -303,8 +303,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const current = TRANSPORTS.get(session.transport.name);
     const allowed =
       this.options.allowUpgrades &&
-      current !== undefined &&
-      current.upgradesTo.includes(query.transport ?? "") &&
+      current?.upgradesTo.includes(query.transport ?? "") === true &&
       session.canUpgrade();
     if (!allowed) {
       // Second upgrade, upgrade of an upgraded session, or a session that closed during the handshake.
