@@ -24,9 +24,14 @@ export interface RunningServer {
 
 export type StartServer = (config: ServerConfig) => Promise<RunningServer>;
 
-/** A wall clock shared by processes on one machine, with sub-millisecond resolution. */
+/**
+ * A clock shared by the processes of one machine, in ms with sub-microsecond resolution: process.hrtime reads
+ * CLOCK_MONOTONIC, which is system-wide. (performance.timeOrigin is not: it is anchored with a millisecond
+ * wall clock at each process's start, so two processes can disagree by up to ~1 ms — more than the latencies
+ * measured here.)
+ */
 export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 export function payloadOf(size: number): string {
