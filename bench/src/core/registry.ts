@@ -23,6 +23,11 @@ export const SCENARIOS: ReadonlyArray<{ name: string; aliases: string[]; load: (
     load: async () => (await import("../scenarios/connect-rate.js")).connectRateScenario,
   },
   {
+    name: "client-connect",
+    aliases: ["5b", "client"],
+    load: async () => (await import("../scenarios/client-connect.js")).clientConnectScenario,
+  },
+  {
     name: "delivery",
     aliases: ["6", "polling", "streaming"],
     load: async () => (await import("../scenarios/delivery.js")).deliveryScenario,

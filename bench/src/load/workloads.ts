@@ -4,6 +4,7 @@
  */
 import type { WireMode } from "../servers/registry.js";
 import { nowMs } from "../servers/types.js";
+import { type ClientLibrary, connectToFirstEvent } from "./client-libraries.js";
 import { Counters, type Snapshot } from "./counters.js";
 import { echoFrame, isEcho, isHello, isMessage, streamTimestamp, triggerFrame } from "./frames.js";
 import { PollingClient } from "./polling-client.js";
@@ -11,7 +12,7 @@ import { StreamingClient } from "./streaming-client.js";
 import { WsClient } from "./ws-client.js";
 
 export interface LoadSpec {
-  kind: "echo" | "acks" | "broadcast" | "idle" | "connect" | "delivery";
+  kind: "echo" | "acks" | "broadcast" | "idle" | "connect" | "delivery" | "client-connect";
   port: number;
   path: string;
   mode: WireMode;
@@ -20,6 +21,8 @@ export interface LoadSpec {
   size?: number;
   /** echo/acks: messages in flight per client; broadcast: broadcasts in flight. */
   inflight?: number;
+  /** client-connect: which client library connects. */
+  library?: ClientLibrary;
   /** connect/delivery: which transport the clients use. */
   transport?: "websocket" | "polling" | "streaming";
 }
@@ -232,7 +235,37 @@ async function delivery(spec: LoadSpec): Promise<Workload> {
   };
 }
 
+/** Sequential connects with a client library (one at a time, so the figure is the client's latency). */
+async function clientConnect(spec: LoadSpec): Promise<Workload> {
+  const counters = new Counters();
+  const library = spec.library ?? "ladder-client";
+  const transport = spec.transport === "polling" ? "polling" : "websocket";
+  // Fail fast (and name what is missing) before the loop starts.
+  counters.latency(await connectToFirstEvent(library, spec.port, transport));
+  let running = true;
+  const worker = async (): Promise<void> => {
+    while (running) {
+      try {
+        counters.latency(await connectToFirstEvent(library, spec.port, transport));
+        counters.count++;
+      } catch (err) {
+        counters.error(err);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+  };
+  const workers = Array.from({ length: spec.clients }, worker);
+  return {
+    snapshot: () => counters.snapshot(),
+    async stop() {
+      running = false;
+      await Promise.all(workers);
+    },
+  };
+}
+
 const KINDS: Record<LoadSpec["kind"], (spec: LoadSpec) => Promise<Workload>> = {
+  "client-connect": clientConnect,
   echo,
   acks,
   broadcast,
