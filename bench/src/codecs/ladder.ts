@@ -1,5 +1,12 @@
 import type { CodecImpl, CodecLoad, EioPacket, SioPacket } from "./types.js";
 
+/** The host base64 codec the Node server installs (@ladder/server's installNodeBase64 does the same). */
+const NODE_BASE64 = {
+  encode: (bytes: Uint8Array): string =>
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"),
+  decode: (text: string): Uint8Array => Buffer.from(text, "base64"),
+};
+
 /**
  * Ladder's codecs from the BUILT @ladder/protocol. The module is read as a plain record and every export is
  * checked, so the harness keeps working (and says what is missing) while the package is being written.
@@ -49,5 +56,10 @@ export async function loadLadder(): Promise<CodecLoad> {
       return packet;
     },
   };
-  return { impl };
+  const useHostBase64 = mod.useHostBase64 as ((codec: typeof NODE_BASE64 | undefined) => void) | undefined;
+  const load: CodecLoad = { impl };
+  if (typeof useHostBase64 === "function") {
+    load.hostBase64 = (on) => useHostBase64(on ? NODE_BASE64 : undefined);
+  }
+  return load;
 }

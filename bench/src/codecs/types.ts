@@ -25,4 +25,10 @@ export interface CodecImpl {
 }
 
 /** Either a ready implementation or why it cannot run (printed in the table). */
-export type CodecLoad = { impl: CodecImpl } | { skipped: string };
+export type CodecLoad =
+  | {
+      impl: CodecImpl;
+      /** Switches Ladder's process-wide host base64 codec (Node's Buffer, as the server installs it) on or off. */
+      hostBase64?: (on: boolean) => void;
+    }
+  | { skipped: string };

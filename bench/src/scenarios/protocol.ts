@@ -50,31 +50,54 @@ export const protocolScenario: Scenario = {
     const notes: string[] = [
       `Each cell: operations per second over ~${budgetMs} ms, after ${warmMs} ms of warm-up; both implementations in one process, alternating.`,
       "reference = engine.io-parser 5.2.3 for Engine.IO rows, socket.io-parser 4.2.7 for Socket.IO rows (their CommonJS builds, as the servers load them).",
+      "Ladder = the portable codec as it ships to browsers (base64 in JavaScript); Ladder + Node base64 = the same codec with the host codec the Node server installs (`useHostBase64` with Buffer), measured on the rows that involve base64.",
       "Decode inputs are the reference encoder's wire output (binary attachments as Node Buffers, as ws delivers them); Ladder's results are cross-checked against the reference's before timing.",
     ];
     const rows: Row[] = [];
 
+    // "ladder-node" is the same codec with the host base64 (Node's Buffer) the server installs; it differs
+    // from "ladder" only where base64 is involved, so it runs on those rows only. The host codec is
+    // process-wide state, switched right before each measurement.
+    const hostBase64 = "impl" in ladder ? ladder.hostBase64 : undefined;
+    const host = (on: boolean): void => hostBase64?.(on);
     for (const c of CODEC_CASES) {
       const cells: Record<string, Cell> = {};
       const fns = new Map<string, () => unknown>();
       const theirs = c.prepare(reference, reference);
       if ("impl" in ladder) {
         try {
+          host(false);
           const ours = c.prepare(ladder.impl, reference);
           const mismatch = crossCheck(c, ours, theirs);
           if (mismatch) notes.push(mismatch);
           fns.set("ladder", ours);
+          if (c.base64 && hostBase64) {
+            host(true);
+            const mismatchHost = crossCheck(c, ours, theirs);
+            if (mismatchHost) notes.push(`(host base64) ${mismatchHost}`);
+            fns.set("ladder-node", ours);
+          }
         } catch (err) {
           cells.ladder = { skipped: `failed: ${describe(err)}` };
         }
       } else {
         cells.ladder = { skipped: ladder.skipped };
       }
+      if (!fns.has("ladder-node")) {
+        cells["ladder-node"] = {
+          skipped: !c.base64
+            ? "n/a: no base64 in this row"
+            : "not available yet: no useHostBase64 in @ladder/protocol",
+        };
+      }
       fns.set("reference", theirs);
-      for (const fn of fns.values()) opsPerSecond(fn, warmMs);
-      const samples = await alternate([...fns.keys()], options, async (id) =>
-        opsPerSecond(fns.get(id)!, budgetMs),
-      );
+      const measure = (id: string, ms: number): number => {
+        host(id === "ladder-node");
+        return opsPerSecond(fns.get(id)!, ms);
+      };
+      for (const id of fns.keys()) measure(id, warmMs);
+      const samples = await alternate([...fns.keys()], options, async (id) => measure(id, budgetMs));
+      host(false);
       for (const [id, s] of samples) cells[id] = { samples: s };
       rows.push({ case: `${c.group} ${c.kind}: ${c.name}`, unit: "ops/s", better: "higher", cells });
       options.log(`protocol: ${c.group} ${c.kind} ${c.name}`);
@@ -126,9 +149,13 @@ export const protocolScenario: Scenario = {
       title: this.title,
       systems: [
         { id: "ladder", label: "Ladder" },
+        { id: "ladder-node", label: "Ladder + Node base64" },
         { id: "reference", label: "reference" },
       ],
-      comparisons: [{ ours: "ladder", baseline: "reference" }],
+      comparisons: [
+        { ours: "ladder", baseline: "reference" },
+        { ours: "ladder-node", baseline: "reference" },
+      ],
       rows,
       notes,
     };
