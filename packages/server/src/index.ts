@@ -24,6 +24,12 @@ export {
   type SessionEvents,
   type SessionReadyState,
 } from "./engine/session.js";
+export type {
+  UnknownSessionHandler,
+  UnknownSessionHttpRequest,
+  UnknownSessionRequest,
+  UnknownSessionUpgrade,
+} from "./engine/unknown-session.js";
 export {
   ENGINE_HTTP_ERRORS,
   type EngineErrorCode,
@@ -34,6 +40,6 @@ export {
 } from "./errors.js";
 export type { CorsOptions, OriginMatcher } from "./http/cors.js";
 export type { OriginAllowList } from "./http/origin.js";
+export * from "./socket/index.js";
 export { ManualTimers, realTimers, type TimerHandle, type Timers } from "./timers.js";
 export type { CloseReason, OutPacket } from "./transports/transport.js";
-export * from "./socket/index.js";

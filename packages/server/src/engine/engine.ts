@@ -148,7 +148,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (options.cors && applyCors(options.cors, req, res)) return;
     const verdict = verifyRequest(query, req.method, req.headers.origin, false, options, this.sessions);
     if (!verdict.ok) {
-      this.refuse(req, { kind: "http", res }, verdict.code, verdict.message, { query });
+      const refuse = () => this.refuse(req, { kind: "http", res }, verdict.code, verdict.message, { query });
+      if (verdict.code === EngineErrorCodes.UNKNOWN_SID && options.unknownSession && query.sid) {
+        if (options.unknownSession({ kind: "http", sid: query.sid, req, res, refuse })) return;
+      }
+      refuse();
       return;
     }
     if (verdict.session) {
@@ -181,7 +185,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     const verdict = verifyRequest(query, req.method, req.headers.origin, true, options, this.sessions);
     if (!verdict.ok) {
-      this.refuse(req, reply, verdict.code, verdict.message, { query });
+      const refuse = () => this.refuse(req, reply, verdict.code, verdict.message, { query });
+      if (verdict.code === EngineErrorCodes.UNKNOWN_SID && options.unknownSession && query.sid) {
+        if (options.unknownSession({ kind: "upgrade", sid: query.sid, req, socket, head, refuse })) return;
+      }
+      refuse();
       return;
     }
     const invalid = checkWebSocketUpgradeHeaders(req.headers);

@@ -5,6 +5,7 @@ import type { PerMessageDeflateOptions } from "ws";
 import type { CorsOptions } from "../http/cors.js";
 import type { OriginAllowList } from "../http/origin.js";
 import { realTimers, type Timers } from "../timers.js";
+import type { UnknownSessionHandler } from "./unknown-session.js";
 
 /** Result of {@link EngineOptions.allowRequest}: `true` lets the handshake through; anything else refuses it. */
 export type AllowRequestResult = boolean | { allowed: boolean; message?: string };
@@ -61,6 +62,11 @@ export interface EngineOptions {
   closeTimeout: number;
   /** The clock; inject {@link ManualTimers} in tests. */
   timers: Timers;
+  /**
+   * Cluster hook for a request or upgrade whose sid this engine does not hold (see unknown-session.ts); e.g. a
+   * session router forwarding it to the owner node, so no sticky sessions are needed. Off unless set.
+   */
+  unknownSession: UnknownSessionHandler | undefined;
 }
 
 /** Default session id: 128 bits from the CSPRNG, base64url (22 characters). */
@@ -86,6 +92,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   maxBufferedPackets: 10000,
   closeTimeout: 30000,
   timers: realTimers,
+  unknownSession: undefined,
 });
 
 /** Merges user options over the defaults and validates the ones whose misuse would be a silent bug. */
