@@ -1,0 +1,437 @@
+/**
+ * The Redis adapter of one namespace. It extends the in-memory adapter (this node's rooms and sockets) and carries
+ * every cluster-wide operation over Redis pub/sub:
+ *
+ * - `<prefix>#<nsp>#` — broadcasts that select several rooms or use `except` (every node with the namespace);
+ * - `<prefix>#<nsp>#<room>#` — broadcasts to exactly one room: only nodes with a local member subscribe, so a
+ *   room message reaches only the nodes that have someone to deliver it to (a socket's own id is such a room);
+ * - `<prefix>#<nsp>#req#` — requests (acks, fetchSockets, join/leave/disconnect, serverSideEmit); its subscriber
+ *   count (PUBSUB NUMSUB) is the node count, so a node that died stops being waited for at once;
+ * - `<prefix>#<nsp>#res#<uid>#` — answers addressed to one node.
+ */
+import { randomBytes } from "node:crypto";
+import type { SocketPacket } from "@ladder/protocol";
+import {
+  type AdapterNamespace,
+  type BroadcastAckHandler,
+  type BroadcastFlags,
+  type BroadcastOptions,
+  InMemoryAdapter,
+  type PersistedSession,
+  type RemoteSocketData,
+  type RestoredSession,
+  type Room,
+  type SocketId,
+} from "@ladder/server";
+import { decodeMessage, encodeMessage, MSG, type WireSelection } from "./codec.js";
+import type { RedisConnection } from "./connection.js";
+import { RedisAdapterError } from "./errors.js";
+import { StreamRecovery } from "./stream-recovery.js";
+
+const EVENT = 2;
+
+export interface RedisAdapterOptions {
+  /** Prefix of every channel and key (isolate apps or tests sharing a Redis). Default "ladder". */
+  keyPrefix: string;
+  /** How long fetchSockets waits for the other nodes, ms. Default 5000. */
+  requestsTimeout: number;
+  /** Cap of the recovery stream in entries (approximate), instead of trimming by the recovery window. */
+  maxStreamLength: number | undefined;
+}
+
+interface PendingRequest {
+  expected: number;
+  received: number;
+  results: RemoteSocketData[];
+  resolve: (sockets: RemoteSocketData[]) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class RedisAdapter extends InMemoryAdapter {
+  readonly uid = randomBytes(8).toString("base64url");
+  private readonly base: string;
+  private readonly nspChannel: string;
+  private readonly reqChannel: string;
+  private readonly resChannel: string;
+  private readonly stream: StreamRecovery | undefined;
+  private lastOffset: string | undefined;
+  private requestCount = 0;
+  private readonly fetches = new Map<string, PendingRequest>();
+  private readonly ackHandlers = new Map<string, BroadcastAckHandler>();
+  /** Broadcasts waiting for their XADD, in order: a broadcast is delivered only after all earlier ones. */
+  private readonly outbox: Array<{ ready: boolean; run: () => void }> = [];
+  private readonly subscribedRooms = new Set<Room>();
+  private closed = false;
+
+  constructor(
+    nsp: AdapterNamespace,
+    private readonly conn: RedisConnection,
+    private readonly opts: RedisAdapterOptions,
+  ) {
+    super(nsp);
+    this.base = `${opts.keyPrefix}#${nsp.name}#`;
+    this.nspChannel = this.base;
+    this.reqChannel = `${this.base}req#`;
+    this.resChannel = `${this.base}res#${this.uid}#`;
+    this.stream = nsp.recovery
+      ? new StreamRecovery(
+          conn.pub,
+          `${this.base}`,
+          nsp.recovery.maxDisconnectionDuration,
+          opts.maxStreamLength,
+        )
+      : undefined;
+    conn.acquire();
+  }
+
+  override async init(): Promise<void> {
+    const onMessage = (_channel: string, bytes: Uint8Array) => this.onMessage(bytes);
+    await Promise.all([
+      this.conn.subscribe(this.nspChannel, onMessage),
+      this.conn.subscribe(this.reqChannel, onMessage),
+      this.conn.subscribe(this.resChannel, onMessage),
+    ]);
+  }
+
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const ch of [this.nspChannel, this.reqChannel, this.resChannel]) this.conn.unsubscribe(ch);
+    for (const room of this.subscribedRooms) this.conn.unsubscribe(this.roomChannel(room));
+    this.subscribedRooms.clear();
+    for (const [, req] of this.fetches) {
+      clearTimeout(req.timer);
+      req.resolve(req.results);
+    }
+    this.fetches.clear();
+    this.ackHandlers.clear();
+    await this.conn.release();
+  }
+
+  override async serverCount(): Promise<number> {
+    if (!this.conn.isReady()) return 1;
+    try {
+      return Math.max(1, await this.conn.numsub(this.reqChannel));
+    } catch {
+      return 1;
+    }
+  }
+
+  // ---- room channels follow local membership ------------------------------------------------------------------
+
+  override addAll(id: SocketId, rooms: Iterable<Room>): void {
+    const list = [...rooms];
+    super.addAll(id, list);
+    for (const room of list) this.watchRoom(room);
+  }
+
+  override del(id: SocketId, room: Room): void {
+    super.del(id, room);
+    this.unwatchIfEmpty(room, id);
+  }
+
+  override delAll(id: SocketId): void {
+    const rooms = this.sids.get(id);
+    const list = rooms ? [...rooms] : [];
+    super.delAll(id);
+    for (const room of list) this.unwatchIfEmpty(room, id);
+    this.unwatchIfEmpty(id, id);
+  }
+
+  private watchRoom(room: Room): void {
+    if (this.subscribedRooms.has(room) || this.closed) return;
+    this.subscribedRooms.add(room);
+    void this.conn.subscribe(this.roomChannel(room), (_c, bytes) => this.onMessage(bytes));
+  }
+
+  private unwatchIfEmpty(room: Room, leaving: SocketId): void {
+    if (!this.subscribedRooms.has(room) || this.rooms.has(room)) return;
+    if (room !== leaving && this.nsp.sockets.has(room)) return; // still a connected socket's own room
+    this.subscribedRooms.delete(room);
+    this.conn.unsubscribe(this.roomChannel(room));
+  }
+
+  private roomChannel(room: Room): string {
+    return `${this.base}${room}#`;
+  }
+
+  // ---- broadcasts ----------------------------------------------------------------------------------------------
+
+  override broadcast(packet: SocketPacket, opts: BroadcastOptions): void {
+    const recoverable =
+      this.stream !== undefined && packet.type === EVENT && packet.id === undefined && !opts.flags?.volatile;
+    if (recoverable && this.conn.isReady()) {
+      const item = { ready: false, run: () => this.deliverAndPublish(packet, opts) };
+      this.outbox.push(item);
+      const data = packet.data as unknown[];
+      this.stream!.append(data, opts.rooms, opts.except)
+        .then(
+          (offset) => {
+            data.push(offset);
+            this.lastOffset = offset;
+          },
+          () => {}, // Redis went away between the check and the reply: delivered without an offset
+        )
+        .finally(() => {
+          item.ready = true;
+          this.flushOutbox();
+        });
+      return;
+    }
+    if (this.outbox.length > 0) {
+      this.outbox.push({ ready: true, run: () => this.deliverAndPublish(packet, opts) });
+      return;
+    }
+    this.deliverAndPublish(packet, opts);
+  }
+
+  private flushOutbox(): void {
+    while (this.outbox.length > 0 && this.outbox[0]!.ready) this.outbox.shift()!.run();
+  }
+
+  private deliverAndPublish(packet: SocketPacket, opts: BroadcastOptions): void {
+    this.broadcastLocal(packet, opts);
+    if (opts.flags?.local || this.closed) return;
+    const single = opts.rooms.size === 1 && (!opts.except || opts.except.size === 0);
+    const channel = single ? this.roomChannel([...opts.rooms][0]!) : this.nspChannel;
+    this.conn.publish(
+      channel,
+      encodeMessage([MSG.BROADCAST, this.uid, packet.type, packet.data, ...wire(opts)]),
+    );
+  }
+
+  override broadcastWithAck(
+    packet: SocketPacket,
+    opts: BroadcastOptions,
+    handler: BroadcastAckHandler,
+  ): void {
+    this.broadcastLocalWithAck(packet, opts, handler);
+    if (opts.flags?.local || this.closed || !this.conn.isReady()) return;
+    const requestId = this.nextRequestId();
+    this.ackHandlers.set(requestId, handler);
+    // Without a timeout the origin waits as long as the recipients do; bound the bookkeeping anyway.
+    const keep = (opts.flags?.timeout ?? 60_000) + this.opts.requestsTimeout;
+    setTimeout(() => this.ackHandlers.delete(requestId), keep).unref();
+    this.publishRequest([
+      MSG.BROADCAST_ACK,
+      this.uid,
+      requestId,
+      handler.ackId,
+      packet.type,
+      packet.data,
+      ...wire(opts),
+    ]);
+  }
+
+  // ---- requests ------------------------------------------------------------------------------------------------
+
+  override async sockets(rooms: ReadonlySet<Room>): Promise<Set<SocketId>> {
+    const all = await this.fetchSockets({ rooms });
+    return new Set(all.map((s) => s.id));
+  }
+
+  override async fetchSockets(opts: BroadcastOptions): Promise<RemoteSocketData[]> {
+    const local: RemoteSocketData[] = this.fetchLocalSockets(opts);
+    if (opts.flags?.local || this.closed) return local;
+    if (!this.conn.isReady()) throw new RedisAdapterError("LADDER_ERR_REDIS_UNAVAILABLE");
+    const others = (await this.serverCount()) - 1;
+    if (others <= 0) return local;
+    const requestId = this.nextRequestId();
+    const remote = await new Promise<RemoteSocketData[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fetches.delete(requestId);
+        reject(new RedisAdapterError("LADDER_ERR_REDIS_REQUEST_TIMEOUT", `fetchSockets, ${others} node(s)`));
+      }, this.opts.requestsTimeout);
+      this.fetches.set(requestId, { expected: others, received: 0, results: [], resolve, timer });
+      this.publishRequest([MSG.FETCH, this.uid, requestId, ...wire(opts)]);
+    });
+    return [...local, ...remote];
+  }
+
+  override addSockets(opts: BroadcastOptions, rooms: Room[]): void {
+    super.addSockets(opts, rooms);
+    if (!opts.flags?.local) this.publishRequest([MSG.JOIN, this.uid, rooms, ...wire(opts)]);
+  }
+
+  override delSockets(opts: BroadcastOptions, rooms: Room[]): void {
+    super.delSockets(opts, rooms);
+    if (!opts.flags?.local) this.publishRequest([MSG.LEAVE, this.uid, rooms, ...wire(opts)]);
+  }
+
+  override disconnectSockets(opts: BroadcastOptions, close: boolean): void {
+    super.disconnectSockets(opts, close);
+    if (!opts.flags?.local) this.publishRequest([MSG.DISCONNECT, this.uid, close, ...wire(opts)]);
+  }
+
+  override serverSideEmit(args: unknown[], handler?: BroadcastAckHandler): void {
+    if (!handler) {
+      this.publishRequest([MSG.SERVER_SIDE_EMIT, this.uid, "", args]);
+      return;
+    }
+    const requestId = this.nextRequestId();
+    this.serverCount().then((n) => {
+      handler.clientCount(n - 1);
+      if (n <= 1) return;
+      this.ackHandlers.set(requestId, handler);
+      setTimeout(() => this.ackHandlers.delete(requestId), this.opts.requestsTimeout * 2).unref();
+      this.publishRequest([MSG.SERVER_SIDE_EMIT, this.uid, requestId, args]);
+    });
+  }
+
+  // ---- recovery ------------------------------------------------------------------------------------------------
+
+  override async persistSession(session: PersistedSession): Promise<void> {
+    if (!this.stream) return;
+    await this.stream.persist(session);
+  }
+
+  override async restoreSession(pid: string, offset: string | undefined): Promise<RestoredSession | null> {
+    if (!this.stream) return null;
+    return this.stream.restore(pid, offset);
+  }
+
+  /** The latest offset this node delivered: a socket connecting now has seen everything up to it. */
+  override latestOffset(): string | undefined {
+    if (!this.stream) return undefined;
+    return this.lastOffset ?? `${Date.now()}-0`;
+  }
+
+  // ---- incoming ------------------------------------------------------------------------------------------------
+
+  private onMessage(bytes: Uint8Array): void {
+    if (this.closed) return;
+    const m = decodeMessage(bytes);
+    if (!m || m[1] === this.uid) return;
+    try {
+      this.handle(m);
+    } catch {
+      // A message we cannot apply (foreign or from a newer version) is dropped, never fatal.
+    }
+  }
+
+  private handle(m: unknown[]): void {
+    const origin = m[1] as string;
+    switch (m[0]) {
+      case MSG.BROADCAST: {
+        const data = m[3] as unknown[];
+        const opts = unwire(m, 4);
+        const last = data[data.length - 1];
+        if (this.stream && typeof last === "string" && /^\d+-\d+$/.test(last)) this.lastOffset = last;
+        this.broadcastLocal({ type: m[2] as number, nsp: this.nsp.name, data } as SocketPacket, opts);
+        return;
+      }
+      case MSG.BROADCAST_ACK: {
+        const requestId = m[2] as string;
+        const opts = unwire(m, 6);
+        const reply = (fields: unknown[]) => this.reply(origin, fields);
+        const forward: BroadcastAckHandler = {
+          ackId: m[3] as number,
+          clientCount: (count, release) => {
+            reply([MSG.ACK_COUNT, this.uid, requestId, count]);
+            const timeout = opts.flags?.timeout;
+            if (release && timeout !== undefined) setTimeout(release, timeout + 1000).unref();
+          },
+          response: (value) => reply([MSG.ACK_RESPONSE, this.uid, requestId, value]),
+          gone: () => reply([MSG.ACK_GONE, this.uid, requestId]),
+        };
+        this.broadcastLocalWithAck(
+          { type: m[4] as number, nsp: this.nsp.name, data: m[5] as unknown[] } as SocketPacket,
+          opts,
+          forward,
+        );
+        return;
+      }
+      case MSG.ACK_COUNT:
+        this.ackHandlers.get(m[2] as string)?.clientCount(m[3] as number);
+        return;
+      case MSG.ACK_RESPONSE:
+        this.ackHandlers.get(m[2] as string)?.response(m[3]);
+        return;
+      case MSG.ACK_GONE:
+        this.ackHandlers.get(m[2] as string)?.gone();
+        return;
+      case MSG.FETCH: {
+        const sockets = this.fetchLocalSockets(unwire(m, 3)).map((s) => ({
+          id: s.id,
+          handshake: s.handshake,
+          rooms: [...s.rooms],
+          data: s.data,
+        }));
+        this.reply(origin, [MSG.FETCH_RESPONSE, this.uid, m[2], sockets]);
+        return;
+      }
+      case MSG.FETCH_RESPONSE: {
+        const req = this.fetches.get(m[2] as string);
+        if (!req) return;
+        for (const s of m[3] as Array<RemoteSocketData & { rooms: Room[] }>) {
+          req.results.push({ ...s, rooms: new Set(s.rooms) });
+        }
+        if (++req.received >= req.expected) {
+          clearTimeout(req.timer);
+          this.fetches.delete(m[2] as string);
+          req.resolve(req.results);
+        }
+        return;
+      }
+      case MSG.JOIN:
+        super.addSockets(unwire(m, 3), m[2] as Room[]);
+        return;
+      case MSG.LEAVE:
+        super.delSockets(unwire(m, 3), m[2] as Room[]);
+        return;
+      case MSG.DISCONNECT:
+        super.disconnectSockets(unwire(m, 3), m[2] === true);
+        return;
+      case MSG.SERVER_SIDE_EMIT: {
+        const requestId = m[2] as string;
+        const args = m[3] as unknown[];
+        if (requestId === "") {
+          this.nsp._onServerSideEmit(args);
+          return;
+        }
+        let answered = false;
+        this.nsp._onServerSideEmit([
+          ...args,
+          (...answer: unknown[]) => {
+            if (answered) return;
+            answered = true;
+            this.reply(origin, [MSG.SERVER_SIDE_RESPONSE, this.uid, requestId, answer[0]]);
+          },
+        ]);
+        return;
+      }
+      case MSG.SERVER_SIDE_RESPONSE:
+        this.ackHandlers.get(m[2] as string)?.response(m[3]);
+        return;
+    }
+  }
+
+  private reply(originUid: string, fields: unknown[]): void {
+    this.conn.publish(`${this.base}res#${originUid}#`, encodeMessage(fields));
+  }
+
+  private publishRequest(fields: unknown[]): void {
+    if (this.closed) return;
+    this.conn.publish(this.reqChannel, encodeMessage(fields));
+  }
+
+  private nextRequestId(): string {
+    return `${this.uid}:${++this.requestCount}`;
+  }
+}
+
+function wire(opts: BroadcastOptions): WireSelection {
+  const flags: Record<string, unknown> = {};
+  const f: BroadcastFlags = opts.flags ?? {};
+  if (f.volatile) flags.volatile = true;
+  if (f.compress === false) flags.compress = false;
+  if (f.timeout !== undefined) flags.timeout = f.timeout;
+  return [[...opts.rooms], opts.except ? [...opts.except] : [], flags];
+}
+
+function unwire(m: unknown[], at: number): BroadcastOptions {
+  const rooms = m[at] as Room[];
+  const except = m[at + 1] as Room[];
+  const flags = (m[at + 2] ?? {}) as BroadcastFlags;
+  return { rooms: new Set(rooms), except: new Set(except), flags };
+}
