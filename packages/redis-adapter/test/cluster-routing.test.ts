@@ -1,0 +1,193 @@
+import { request } from "node:http";
+import type { Socket } from "@ladder/client";
+import { expect } from "chai";
+import WebSocket from "ws";
+import {
+  cleanupPrefix,
+  client,
+  connected,
+  ensureRedis,
+  NodeProcess,
+  newPrefix,
+  type TestClient,
+  until,
+} from "./cluster.js";
+
+const EIO = "/socket.io/?EIO=4&transport=polling";
+
+function http(
+  port: number,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path,
+        agent: false,
+        headers: body ? { "Content-Type": "text/plain" } : {},
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          text += c;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("redis adapter: no sticky sessions (requests for another node's session are forwarded)", function () {
+  this.timeout(30000);
+  const prefix = newPrefix();
+  let nodes: NodeProcess[] = [];
+
+  before(async () => {
+    await ensureRedis();
+    nodes = await Promise.all(["A", "B", "C"].map((n) => NodeProcess.start(n, prefix)));
+  });
+
+  after(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await cleanupPrefix(prefix);
+  });
+
+  it("a polling session opened on A is served by POSTs to B and GETs to C (literal wire)", async () => {
+    const [a, b, c] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    const open = await http(a.port, "GET", EIO);
+    expect(open.body[0]).to.equal("0");
+    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    expect(sid).to.match(/^[A-Za-z0-9]+\./);
+    expect(await http(b.port, "POST", `${EIO}&sid=${sid}`, '40{"user":"raw"}')).to.deep.equal({
+      status: 200,
+      body: "ok",
+    });
+    const connect = await http(c.port, "GET", `${EIO}&sid=${sid}`);
+    expect(connect.body).to.match(/^40\{"sid":"[^"]+"\}$/);
+    // The socket lives on A: its node answers "whoami" (ack id 1) through C.
+    expect(await http(c.port, "POST", `${EIO}&sid=${sid}`, '421["whoami"]')).to.deep.equal({
+      status: 200,
+      body: "ok",
+    });
+    const ack = await http(b.port, "GET", `${EIO}&sid=${sid}`);
+    expect(ack.body).to.match(/^431\[\{"node":"A","id":"[^"]+"\}\]$/);
+    // A broadcast from C reaches it through a poll on B.
+    await c.call("emit", { ev: "hey", args: [1] });
+    expect((await http(b.port, "GET", `${EIO}&sid=${sid}`)).body).to.equal('42["hey",1]');
+    expect(await http(a.port, "POST", `${EIO}&sid=${sid}`, "1")).to.deep.equal({ status: 200, body: "ok" });
+  });
+
+  it("an unknown sid (no such node) is answered Session ID unknown", async () => {
+    const res = await http(nodes[1]!.port, "GET", `${EIO}&sid=nonode.xyz`);
+    expect(res).to.deep.equal({ status: 400, body: '{"code":1,"message":"Session ID unknown"}' });
+  });
+
+  it("the websocket upgrade of a polling session on A succeeds when it arrives at B", async () => {
+    const [a, b] = nodes as [NodeProcess, NodeProcess];
+    const open = await http(a.port, "GET", EIO);
+    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    await http(a.port, "POST", `${EIO}&sid=${sid}`, "40");
+    expect((await http(a.port, "GET", `${EIO}&sid=${sid}`)).body).to.match(/^40/);
+    const ws = new WebSocket(`ws://127.0.0.1:${b.port}/socket.io/?EIO=4&transport=websocket&sid=${sid}`);
+    const frames: string[] = [];
+    ws.on("message", (d) => frames.push(d.toString()));
+    await new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    });
+    ws.send("2probe");
+    await until(() => frames.includes("3probe"), 5000, "3probe");
+    ws.send("5");
+    await until(async () => (await a.call<number>("engineCount")) >= 1, 2000, "session");
+    await nodes[2]!.call("emit", { ev: "after-upgrade", args: ["ok"] });
+    await until(
+      () => frames.includes('42["after-upgrade","ok"]'),
+      5000,
+      "event over the forwarded websocket",
+    );
+    ws.close();
+  });
+
+  it("a default client (polling → websocket) through per-request round-robin ends on websocket", async () => {
+    // A tiny balancer: every new TCP connection goes to the next node (no affinity at all).
+    const { createServer, connect } = await import("node:net");
+    let next = 0;
+    const lb = createServer((down) => {
+      const node = nodes[next++ % nodes.length]!;
+      const up = connect(node.port, "127.0.0.1");
+      down.pipe(up).pipe(down);
+      up.on("error", () => down.destroy());
+      down.on("error", () => up.destroy());
+    });
+    await new Promise<void>((r) => lb.listen(0, "127.0.0.1", r));
+    const port = (lb.address() as { port: number }).port;
+    const c = client(`http://127.0.0.1:${port}`, "default", "rr", { agent: false });
+    await connected(c);
+    await until(() => c.socket.io.engine?.transport?.name === "websocket", 8000, "upgrade");
+    await nodes[1]!.call("emit", { ev: "rr", args: [1] });
+    await until(() => c.got.some(([e]) => e === "rr"), 5000, "rr");
+    c.socket.disconnect();
+    lb.close();
+  });
+});
+
+describe("redis adapter: connection state recovery across nodes", function () {
+  this.timeout(30000);
+  const prefix = newPrefix();
+  let nodes: NodeProcess[] = [];
+  const clients: TestClient[] = [];
+
+  before(async () => {
+    await ensureRedis();
+    nodes = await Promise.all(
+      ["A", "B", "C"].map((n) => NodeProcess.start(n, prefix, { LADDER_RECOVERY: "1" })),
+    );
+  });
+
+  after(async () => {
+    for (const c of clients) c.socket.disconnect();
+    await Promise.all(nodes.map((n) => n.stop()));
+    await cleanupPrefix(prefix);
+  });
+
+  for (const mode of ["polling", "websocket"] as const) {
+    it(`a ${mode} client reconnecting to another node gets its id, rooms and missed packets`, async () => {
+      const [a, b, c] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+      const tc = client(a.url, mode, `rec-${mode}`, { reconnectionDelay: 600, reconnectionDelayMax: 600 });
+      clients.push(tc);
+      await connected(tc);
+      const room = `room-${mode}`;
+      expect(await tc.socket.timeout(3000).emitWithAck("join", room)).to.equal(true);
+      await b.call("emit", { rooms: [room], ev: "m", args: [0] });
+      await until(() => tc.got.filter(([e]) => e === "m").length === 1, 5000, "m0");
+      const id = tc.socket.id;
+      // The next connection goes to C; then the transport drops and B sends while the client is away.
+      (tc.socket.io as unknown as { uri: string }).uri = c.url;
+      tc.socket.io.engine?.close();
+      for (let i = 1; i <= 5; i++) await b.call("emit", { rooms: [room], ev: "m", args: [i] });
+      await b.call("emit", { ev: "m-all", args: ["x"] });
+      await until(() => tc.socket.connected, 8000, "reconnect");
+      expect(tc.socket.recovered).to.equal(true);
+      expect(tc.socket.id).to.equal(id);
+      const who = (await (tc.socket as Socket).timeout(3000).emitWithAck("whoami")) as {
+        node: string;
+        id: string;
+      };
+      expect(who).to.deep.equal({ node: "C", id });
+      await until(() => tc.got.filter(([e]) => e === "m").length === 6, 5000, "missed packets");
+      expect(tc.got.filter(([e]) => e === "m").map(([, args]) => args[0])).to.deep.equal([0, 1, 2, 3, 4, 5]);
+      // Its room came along: a room broadcast from A reaches it on C.
+      await a.call("emit", { rooms: [room], ev: "m", args: [6] });
+      await until(() => tc.got.filter(([e]) => e === "m").length === 7, 5000, "room after recovery");
+      expect(tc.got.filter(([e]) => e === "m-all")).to.have.length(1);
+    });
+  }
+});
