@@ -26,11 +26,22 @@ const noWs = {
   },
 };
 
+// The browser bundles take the protocol package's lean client-side codecs (same wire format and error codes,
+// no server-only paths); the Node build (tsup) keeps the full package.
+const leanProtocol = {
+  name: "lean-protocol",
+  setup(b) {
+    b.onResolve({ filter: /^@ladder\/protocol$/ }, () => ({
+      path: join(root, "../protocol/src/lean/index.ts"),
+    }));
+  },
+};
+
 const common = {
   entryPoints: [entry],
   bundle: true,
   platform: "browser",
-  plugins: [noWs],
+  plugins: [noWs, leanProtocol],
   inject: [join(root, "scripts/global-shim.js")],
   define: { globalThis: "__ladderGlobal" },
   write: false,

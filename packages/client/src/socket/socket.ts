@@ -1,8 +1,17 @@
-import { type SocketPacket, SocketPacketType as T } from "@ladder/protocol";
+import type { SocketPacket } from "@ladder/protocol";
 import { Emitter, type Listener } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
 import { assign } from "../url.js";
 import type { Manager } from "./manager.js";
+
+// Socket.IO packet types as plain constants (the minifier inlines them; a frozen table stays in the bundle).
+const CONNECT = 0;
+const DISCONNECT = 1;
+const EVENT = 2;
+const ACK = 3;
+const CONNECT_ERROR = 4;
+const BINARY_EVENT = 5;
+const BINARY_ACK = 6;
 
 /** Names a client may not emit: the server would reject them (they are the socket's own events). */
 const RESERVED: { [name: string]: 1 } = {
@@ -189,7 +198,7 @@ export class Socket {
       return this;
     }
     const data: unknown[] = [event].concat(args as string[]);
-    const packet: SocketPacket = { type: T.EVENT, nsp: this.nsp, data };
+    const packet: SocketPacket = { type: EVENT, nsp: this.nsp, data };
     const last = data[data.length - 1];
     if (typeof last === "function") {
       const id = this._ids++;
@@ -310,7 +319,7 @@ export class Socket {
   private _sendConnect(data: Record<string, unknown> | undefined): void {
     let payload = data;
     if (this._pid) payload = assign({ pid: this._pid, offset: this._lastOffset }, data);
-    const packet: SocketPacket = { type: T.CONNECT, nsp: this.nsp };
+    const packet: SocketPacket = { type: CONNECT, nsp: this.nsp };
     if (payload) packet.data = payload;
     this._packet(packet);
   }
@@ -344,7 +353,7 @@ export class Socket {
   _onPacket(packet: SocketPacket): void {
     if (packet.nsp !== this.nsp) return;
     switch (packet.type) {
-      case T.CONNECT: {
+      case CONNECT: {
         const data = packet.data as { sid?: unknown; pid?: unknown } | undefined;
         if (data && typeof data.sid === "string") {
           this._onConnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
@@ -359,19 +368,19 @@ export class Socket {
         }
         break;
       }
-      case T.EVENT:
-      case T.BINARY_EVENT:
+      case EVENT:
+      case BINARY_EVENT:
         this._onEvent(packet);
         break;
-      case T.ACK:
-      case T.BINARY_ACK:
+      case ACK:
+      case BINARY_ACK:
         this._onAck(packet);
         break;
-      case T.DISCONNECT:
+      case DISCONNECT:
         this._destroy();
         this._onClose("io server disconnect");
         break;
-      case T.CONNECT_ERROR: {
+      case CONNECT_ERROR: {
         this._destroy();
         const d = packet.data as { message?: unknown; data?: unknown } | string | undefined;
         const message =
@@ -409,7 +418,7 @@ export class Socket {
       // An ack answers once; a second call would confuse the server's ack table.
       if (sent) return;
       sent = true;
-      this._packet({ type: T.ACK, nsp: this.nsp, id, data: args });
+      this._packet({ type: ACK, nsp: this.nsp, id, data: args });
     };
   }
 
@@ -448,7 +457,7 @@ export class Socket {
 
   /** Disconnects this namespace; the connection closes when no namespace is left. */
   disconnect(): this {
-    if (this.connected) this._packet({ type: T.DISCONNECT, nsp: this.nsp });
+    if (this.connected) this._packet({ type: DISCONNECT, nsp: this.nsp });
     this._destroy();
     if (this.connected) this._onClose("io client disconnect");
     return this;
