@@ -9,6 +9,7 @@ import { loadReference } from "../codecs/reference.js";
 import type { CodecImpl } from "../codecs/types.js";
 import { bestTimeMs, opsPerSecond } from "../core/ops.js";
 import { alternate } from "../core/rounds.js";
+import { spread } from "../core/stats.js";
 import type { Cell, Row, Scenario, ScenarioResult } from "../core/types.js";
 
 const SMALL = 100_000;
@@ -37,6 +38,29 @@ function outcome(run: (impl: CodecImpl) => unknown, impl: CodecImpl): string {
   }
 }
 
+/**
+ * Fine-grained alternation for in-process micro-benchmarks: in every round each implementation runs `slices`
+ * short slices interleaved with the others (order reversed every slice); the round's figure is the median
+ * slice. On a shared machine a burst of foreign load then costs one slice of each, not one whole figure.
+ */
+function interleaved(
+  ids: string[],
+  rounds: number,
+  slices: number,
+  run: (id: string) => number,
+): Map<string, number[]> {
+  const out = new Map<string, number[]>(ids.map((id) => [id, []]));
+  for (let r = 0; r < rounds; r++) {
+    const perSlice = new Map<string, number[]>(ids.map((id) => [id, []]));
+    for (let k = 0; k < slices; k++) {
+      const order = (r + k) % 2 === 0 ? ids : [...ids].reverse();
+      for (const id of order) perSlice.get(id)!.push(run(id));
+    }
+    for (const id of ids) out.get(id)!.push(spread(perSlice.get(id)!).median);
+  }
+  return out;
+}
+
 export const protocolScenario: Scenario = {
   name: "protocol",
   title: "7. Protocol codecs: Ladder vs engine.io-parser 5.2.3 / socket.io-parser 4.2.7",
@@ -46,9 +70,10 @@ export const protocolScenario: Scenario = {
     // In-process rounds are cheap and micro-timings are the noisiest figures on a shared machine: take ≥ 5.
     options = { ...options, rounds: options.quick ? options.rounds : Math.max(options.rounds, 5) };
     const budgetMs = options.quick ? 40 : 250;
+    const slices = options.quick ? 2 : 10;
     const warmMs = options.quick ? 20 : 150;
     const notes: string[] = [
-      `Each cell: operations per second over ~${budgetMs} ms, after ${warmMs} ms of warm-up; both implementations in one process, alternating.`,
+      `Each round gives each implementation ~${budgetMs} ms in ${slices} slices interleaved with the others' (A B A B …, reversing every slice), and keeps the median slice; cells are median (min–max) over ${options.rounds} rounds, after ${warmMs} ms of warm-up. One process, so an interruption by another process hits a slice, not a whole figure.`,
       "reference = engine.io-parser 5.2.3 for Engine.IO rows, socket.io-parser 4.2.7 for Socket.IO rows (their CommonJS builds, as the servers load them).",
       "Ladder = the portable codec as it ships to browsers (base64 in JavaScript); Ladder + Node base64 = the same codec with the host codec the Node server installs (`useHostBase64` with Buffer), measured on the rows that involve base64.",
       "Decode inputs are the reference encoder's wire output (binary attachments as Node Buffers, as ws delivers them); Ladder's results are cross-checked against the reference's before timing.",
@@ -96,7 +121,9 @@ export const protocolScenario: Scenario = {
         return opsPerSecond(fns.get(id)!, ms);
       };
       for (const id of fns.keys()) measure(id, warmMs);
-      const samples = await alternate([...fns.keys()], options, async (id) => measure(id, budgetMs));
+      const samples = interleaved([...fns.keys()], options.rounds, slices, (id) =>
+        measure(id, budgetMs / slices),
+      );
       host(false);
       for (const [id, s] of samples) cells[id] = { samples: s };
       rows.push({ case: `${c.group} ${c.kind}: ${c.name}`, unit: "ops/s", better: "higher", cells });
