@@ -1,15 +1,15 @@
 // Builds the browser bundles into dist/ and prints their sizes (raw, min, min+gzip at zlib level 9):
 //   ladder.esm.js         ES module for bundlers and <script type=module> (readable, ES2018)
 //   ladder.min.js         IIFE, global `ladder` (io, LadderSocket, ...), minified, ES2018
-//   ladder.legacy.min.js  the same IIFE down-levelled to ES5 syntax by SWC, minified by terser, checked with acorn
+//   ladder.legacy.min.js  the same IIFE down-levelled to ES5 syntax by TypeScript 5, minified by terser, checked with acorn
 // `ws` is replaced by an empty module: browsers use their own WebSocket.
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { transform } from "@swc/core";
 import { build } from "esbuild";
 import { minify } from "terser";
+import ts from "typescript";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -33,6 +33,20 @@ const leanProtocol = {
   setup(b) {
     b.onResolve({ filter: /^@ladder\/protocol$/ }, () => ({
       path: join(root, "../protocol/src/lean/index.ts"),
+    }));
+  },
+};
+
+// The modern IIFE is for browsers that all have CORS-capable XHR: the JSONP and fetch() polling flavours (for
+// IE-class browsers without CORS, and for XHR-less hosts such as Node or workers) stay in the legacy and ESM
+// bundles. Here both names are the XHR transport, so `forceJSONP` falls back to XHR instead of failing.
+const xhrOnly = {
+  name: "xhr-only",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]transports[\\/]polling-(jsonp|fetch)\.ts$/ }, () => ({
+      contents: 'export { PollingXhr as PollingJsonp, PollingXhr as PollingFetch } from "./polling-xhr.js";',
+      loader: "ts",
+      resolveDir: join(root, "src/transports"),
     }));
   },
 };
@@ -68,18 +82,28 @@ const terserOptions = (ecma) => ({
   format: { ecma, comments: false },
 });
 
-const modern = await esb({ format: "iife", globalName: "ladder", target: "es2018" });
+const modern = await esb({
+  format: "iife",
+  globalName: "ladder",
+  target: "es2018",
+  plugins: [noWs, leanProtocol, xhrOnly],
+});
 const min = (await minify(modern, terserOptions(2018))).code;
 writeFileSync(join(dist, "ladder.min.js"), min);
 
-// ES5: esbuild cannot lower classes/let to ES5, so it only bundles (ES2017), SWC down-levels, terser minifies.
+// ES5: esbuild cannot lower classes/let to ES5, so it only bundles (ES2017) and TypeScript 5 (the workspace's
+// compiler; TypeScript 7 no longer emits ES5) down-levels the syntax. Its output is smaller than SWC's: no
+// helper per `instanceof`/`typeof`, plain prototype assignments. Wrapped in a function so its two helpers
+// (__extends, __spreadArray) stay out of the page's globals.
 const iife = await esb({ format: "iife", globalName: "ladder", target: "es2017" });
-const es5 = await transform(iife, {
-  jsc: { target: "es5", loose: true, parser: { syntax: "ecmascript" }, externalHelpers: false },
-  module: undefined,
-  isModule: false,
-  sourceMaps: false,
-});
+const es5 = {
+  code:
+    "var ladder=function(){" +
+    ts.transpileModule(iife, {
+      compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, allowJs: true },
+    }).outputText +
+    ";return ladder}();",
+};
 const legacy = await minify(es5.code, terserOptions(5));
 writeFileSync(join(dist, "ladder.legacy.min.js"), legacy.code);
 
