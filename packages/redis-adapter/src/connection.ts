@@ -22,6 +22,7 @@ export class RedisConnection {
   private readonly ownsPub: boolean;
   private readonly handlers = new Map<string, MessageHandler>();
   private readonly refs = new Map<string, number>();
+  private readonly pending = new Map<string, Promise<void>>();
   private users = 0;
   private closed = false;
 
@@ -62,15 +63,26 @@ export class RedisConnection {
     if (this.ownsPub) this.pub.disconnect();
   }
 
+  /** Resolves once Redis confirmed the subscription (at once when it already was). */
   subscribe(channel: string, handler: MessageHandler): Promise<void> {
     const n = (this.refs.get(channel) ?? 0) + 1;
     this.refs.set(channel, n);
     this.handlers.set(channel, handler);
+    const pending = this.pending.get(channel);
+    if (pending) return pending;
     if (n > 1 || this.closed) return Promise.resolve();
-    return this.sub.subscribe(channel).then(
+    const done = this.sub.subscribe(channel).then(
       () => {},
       () => {}, // ioredis resubscribes on reconnect
     );
+    this.pending.set(channel, done);
+    void done.then(() => this.pending.delete(channel));
+    return done;
+  }
+
+  /** The subscription of `channel` still waiting for Redis' confirmation, if any. */
+  subscribing(channel: string): Promise<void> | undefined {
+    return this.pending.get(channel);
   }
 
   unsubscribe(channel: string): void {

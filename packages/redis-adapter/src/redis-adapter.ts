@@ -119,10 +119,16 @@ export class RedisAdapter extends InMemoryAdapter {
 
   // ---- room channels follow local membership ------------------------------------------------------------------
 
-  override addAll(id: SocketId, rooms: Iterable<Room>): void {
+  /** Resolves once this node receives the rooms' broadcasts from the other nodes (`await socket.join(room)`). */
+  override addAll(id: SocketId, rooms: Iterable<Room>): void | Promise<void> {
     const list = [...rooms];
     super.addAll(id, list);
-    for (const room of list) this.watchRoom(room);
+    let waits: Promise<void>[] | undefined;
+    for (const room of list) {
+      const wait = this.watchRoom(room);
+      if (wait) (waits ??= []).push(wait);
+    }
+    return waits ? Promise.all(waits).then(() => {}) : undefined;
   }
 
   override del(id: SocketId, room: Room): void {
@@ -138,10 +144,11 @@ export class RedisAdapter extends InMemoryAdapter {
     this.unwatchIfEmpty(id, id);
   }
 
-  private watchRoom(room: Room): void {
-    if (this.subscribedRooms.has(room) || this.closed) return;
+  private watchRoom(room: Room): Promise<void> | undefined {
+    if (this.closed) return undefined;
+    if (this.subscribedRooms.has(room)) return this.conn.subscribing(this.roomChannel(room));
     this.subscribedRooms.add(room);
-    void this.conn.subscribe(this.roomChannel(room), (_c, bytes) => this.onMessage(bytes));
+    return this.conn.subscribe(this.roomChannel(room), (_c, bytes) => this.onMessage(bytes));
   }
 
   private unwatchIfEmpty(room: Room, leaving: SocketId): void {
