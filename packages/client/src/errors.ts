@@ -1,3 +1,5 @@
+import { assign } from "./url.js";
+
 /**
  * Every error the client creates carries a stable string `code` (never a message to parse). Errors are plain
  * `Error` objects with extra fields rather than a subclass: subclassing Error does not survive the ES5 down-level
@@ -38,8 +40,5 @@ export function clientError(
 ): LadderClientError {
   const err = new Error(message || CLIENT_ERRORS[code]) as LadderClientError;
   err.code = code;
-  if (extra)
-    for (const key in extra)
-      if (Object.hasOwn(extra, key)) (err as unknown as Record<string, unknown>)[key] = extra[key];
-  return err;
+  return assign(err, extra);
 }

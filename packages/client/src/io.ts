@@ -1,6 +1,6 @@
 import { Manager, type ManagerOptions } from "./socket/manager.js";
 import type { Socket, SocketOptions } from "./socket/socket.js";
-import { parseUrl } from "./url.js";
+import { assign, parseUrl } from "./url.js";
 
 /** Options of {@link io}: manager, engine and socket options together. */
 export interface IoOptions extends ManagerOptions, SocketOptions {
@@ -47,12 +47,5 @@ export function io(uri?: string | IoOptions, opts?: IoOptions): Socket {
 
 function withQuery(options: IoOptions, query: string): IoOptions {
   if (!query || options.query) return options;
-  const copy: IoOptions = {};
-  for (const key in options) {
-    if (Object.hasOwn(options, key)) {
-      (copy as Record<string, unknown>)[key] = (options as Record<string, unknown>)[key];
-    }
-  }
-  copy.query = query;
-  return copy;
+  return assign({}, options, { query });
 }

@@ -2,6 +2,7 @@ import type { EngineOptions } from "./engine/options.js";
 import { type EngineData, EngineSocket } from "./engine/session.js";
 import { clientError } from "./errors.js";
 import { defaultTimers, nextTick } from "./timers.js";
+import { assign } from "./url.js";
 
 /** A W3C-style event object. */
 export interface LadderEvent {
@@ -71,11 +72,7 @@ export class LadderSocket {
   constructor(url: string, options?: LadderSocketOptions) {
     this.url = url;
     this.binaryType = typeof (globalThis as { Blob?: unknown }).Blob === "function" ? "blob" : "arraybuffer";
-    const opts: EngineOptions = {};
-    if (options)
-      for (const key in options)
-        if (Object.hasOwn(options, key))
-          (opts as Record<string, unknown>)[key] = (options as Record<string, unknown>)[key];
+    const opts: EngineOptions = assign({}, options);
     const m = /^(?:[a-z][a-z0-9+.-]*:)?(?:\/\/[^/?#]*)?([^?#]*)/i.exec(url);
     const path = m?.[1] && m[1] !== "/" ? m[1] : "";
     if (!opts.path && path) opts.path = path;

@@ -81,7 +81,7 @@ export function decodeQuery(qs: string): Record<string, string> {
 export function encodeQuery(obj: Record<string, string | number | boolean | undefined>): string {
   let out = "";
   for (const key in obj) {
-    if (!Object.hasOwn(obj, key)) continue;
+    if (!hasOwn(obj, key)) continue;
     const value = obj[key];
     if (value === undefined) continue;
     if (out) out += "&";
@@ -90,14 +90,18 @@ export function encodeQuery(obj: Record<string, string | number | boolean | unde
   return out;
 }
 
-/** Copies own enumerable properties (Object.assign is absent in the legacy targets). */
-export function assign<T extends object>(target: T, ...sources: Array<object | undefined | null>): T {
-  for (let i = 0; i < sources.length; i++) {
-    const src = sources[i] as Record<string, unknown> | undefined | null;
-    if (!src) continue;
-    for (const key in src) {
-      if (Object.hasOwn(src, key)) (target as Record<string, unknown>)[key] = src[key];
-    }
-  }
-  return target;
+// Object.hasOwn and Object.assign are absent in the legacy targets; keep the ES3 method (Biome's autofix would
+// turn `Object.prototype.hasOwnProperty.call` into Object.hasOwn).
+const ownProperty = Object.prototype.hasOwnProperty;
+
+/** True when `key` is an own property of `obj` (Object.hasOwn for the legacy targets). */
+export function hasOwn(obj: object, key: string): boolean {
+  return ownProperty.call(obj, key);
+}
+
+/** Copies own enumerable properties of `src` onto `target` (Object.assign for the legacy targets). */
+export function assign<T extends object>(target: T, src?: object | null, more?: object | null): T {
+  for (const key in src)
+    if (hasOwn(src, key)) (target as Record<string, unknown>)[key] = (src as Record<string, unknown>)[key];
+  return more ? assign(target, more) : target;
 }

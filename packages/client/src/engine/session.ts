@@ -10,7 +10,7 @@ import { clientError, type LadderClientError } from "../errors.js";
 import { transports as registry } from "../registry.js";
 import { defaultTimers, type Timers } from "../timers.js";
 import type { CloseDetails, Transport, TransportEvents, TransportOptions } from "../transports/transport.js";
-import { decodeQuery, parseUrl } from "../url.js";
+import { assign, decodeQuery, hasOwn, parseUrl } from "../url.js";
 import { defaultBinaryType, toBinaryType, toBytes } from "./binary.js";
 import type { BinaryType, EngineOptions } from "./options.js";
 import { probe } from "./probe.js";
@@ -90,7 +90,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     const query: Record<string, string> = url.query ? decodeQuery(url.query) : {};
     const userQuery = typeof o.query === "string" ? decodeQuery(o.query) : o.query;
     if (userQuery)
-      for (const key in userQuery) if (Object.hasOwn(userQuery, key)) query[key] = String(userQuery[key]);
+      for (const key in userQuery) if (hasOwn(userQuery, key)) query[key] = String(userQuery[key]);
     query.EIO = "4";
     this._timers = o.timers || defaultTimers;
     this._topts = {
@@ -440,10 +440,6 @@ function subscribe<K extends keyof TransportEvents>(
 }
 
 function assignOpts(src: TransportOptions): TransportOptions {
-  const out = {} as TransportOptions;
-  for (const key in src)
-    if (Object.hasOwn(src, key))
-      (out as unknown as Record<string, unknown>)[key] = (src as unknown as Record<string, unknown>)[key];
   // The query object is shared on purpose: the sid learnt from the handshake reaches the transport in use.
-  return out;
+  return assign({} as TransportOptions, src);
 }

@@ -1,7 +1,7 @@
 import type { SocketPacket } from "@ladder/protocol";
 import { Emitter, type Listener } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
-import { assign } from "../url.js";
+import { assign, hasOwn } from "../url.js";
 import type { Manager } from "./manager.js";
 
 // Socket.IO packet types as plain constants (the minifier inlines them; a frozen table stays in the bundle).
@@ -188,7 +188,7 @@ export class Socket {
    * `(err, ...response)`). While disconnected, packets are buffered and sent on connect (volatile ones dropped).
    */
   emit(event: string, ...args: unknown[]): this {
-    if (Object.hasOwn(RESERVED, event)) {
+    if (hasOwn(RESERVED, event)) {
       throw clientError("LADDER_ERR_CLIENT_RESERVED_EVENT", '"' + event + '" is a reserved event name');
     }
     const flags = this._flags;

@@ -1,3 +1,4 @@
+import { assign } from "../url.js";
 import { Polling } from "./polling.js";
 
 interface AbortControllerLike {
@@ -45,10 +46,7 @@ export class PollingFetch extends Polling {
     onLoad: (text: string) => void,
   ): void {
     const o = this.opts;
-    const headers: Record<string, string> = {};
-    if (o.extraHeaders)
-      for (const key in o.extraHeaders)
-        if (Object.hasOwn(o.extraHeaders, key)) headers[key] = o.extraHeaders[key]!;
+    const headers: Record<string, string> = assign({}, o.extraHeaders);
     if (body !== null) headers["content-type"] = "text/plain;charset=UTF-8";
     const timers = o.timers;
     let timer: unknown = null;

@@ -1,3 +1,4 @@
+import { hasOwn } from "../url.js";
 import { Polling } from "./polling.js";
 
 interface XhrLike {
@@ -66,7 +67,7 @@ export class PollingXhr extends Polling {
     try {
       const headers = o.extraHeaders;
       if (headers)
-        for (const key in headers) if (Object.hasOwn(headers, key)) xhr.setRequestHeader(key, headers[key]!);
+        for (const key in headers) if (hasOwn(headers, key)) xhr.setRequestHeader(key, headers[key]!);
       if (method === "POST") xhr.setRequestHeader("Content-Type", "text/plain;charset=UTF-8");
     } catch {
       // some headers are refused by some browsers; the request still works without them

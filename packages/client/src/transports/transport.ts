@@ -2,7 +2,7 @@ import type { EnginePacket } from "@ladder/protocol";
 import { Emitter } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
 import type { Timers } from "../timers.js";
-import { encodeQuery } from "../url.js";
+import { assign, encodeQuery } from "../url.js";
 
 /** A WebSocket constructor as the browser or the `ws` package provides it. */
 export interface WebSocketConstructor {
@@ -149,11 +149,10 @@ export abstract class Transport extends Emitter<TransportEvents> {
   /** The request URL for this transport with `schema` (http/https or ws/wss). */
   protected uri(schema: string, extra?: Record<string, string>): string {
     const o = this.opts;
-    const query: Record<string, string> = {};
-    for (const key in o.query) if (Object.hasOwn(o.query, key)) query[key] = o.query[key]!;
+    const query: Record<string, string> = assign({}, o.query);
     query.transport = this.name;
     if (o.forceBase64) query.b64 = "1";
-    if (extra) for (const key in extra) if (Object.hasOwn(extra, key)) query[key] = extra[key]!;
+    assign(query, extra);
     const defaultPort = o.secure ? "443" : "80";
     const port = o.port && o.port !== defaultPort ? ":" + o.port : "";
     return schema + "://" + o.hostname + port + o.path + "?" + encodeQuery(query);

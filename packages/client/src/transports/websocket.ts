@@ -1,5 +1,6 @@
 import { decodePacket, type EnginePacket, encodePacket } from "@ladder/protocol";
 import { nextTick } from "../timers.js";
+import { assign } from "../url.js";
 import { NodeWebSocket } from "./node-websocket.js";
 import {
   Transport,
@@ -61,9 +62,7 @@ export class WebSocketTransport extends Transport {
   }
 
   private _nodeOptions(): Record<string, unknown> {
-    const options: Record<string, unknown> = {};
-    const src = this.opts.wsOptions;
-    if (src) for (const key in src) if (Object.hasOwn(src, key)) options[key] = src[key];
+    const options: Record<string, unknown> = assign({}, this.opts.wsOptions);
     if (this.opts.extraHeaders) options.headers = this.opts.extraHeaders;
     return options;
   }
