@@ -61,6 +61,11 @@ export class RedisAdapter extends InMemoryAdapter {
   /** Broadcasts waiting for their XADD, in order: a broadcast is delivered only after all earlier ones. */
   private readonly outbox: Array<{ ready: boolean; run: () => void }> = [];
   private readonly subscribedRooms = new Set<Room>();
+  /** Sockets whose crash-safe snapshot must be (re)written at the end of this tick. */
+  private readonly dirty = new Set<SocketId>();
+  /** Pids persisted by a disconnect in this tick (their snapshot is the persisted state, not to be deleted). */
+  private readonly persisted = new Set<string>();
+  private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private closed = false;
 
   constructor(
@@ -82,6 +87,12 @@ export class RedisAdapter extends InMemoryAdapter {
         )
       : undefined;
     conn.acquire();
+    if (this.stream && nsp.recovery) {
+      // A connected socket's snapshot lives as long as this node does (refreshed), then one window more.
+      const every = Math.max(500, Math.floor(nsp.recovery.maxDisconnectionDuration / 3));
+      this.refreshTimer = setInterval(() => this.refreshSnapshots(), every);
+      this.refreshTimer.unref();
+    }
   }
 
   override async init(): Promise<void> {
@@ -96,6 +107,7 @@ export class RedisAdapter extends InMemoryAdapter {
   override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
     for (const ch of [this.nspChannel, this.reqChannel, this.resChannel]) this.conn.unsubscribe(ch);
     for (const room of this.subscribedRooms) this.conn.unsubscribe(this.roomChannel(room));
     this.subscribedRooms.clear();
@@ -123,25 +135,70 @@ export class RedisAdapter extends InMemoryAdapter {
   override addAll(id: SocketId, rooms: Iterable<Room>): void | Promise<void> {
     const list = [...rooms];
     super.addAll(id, list);
-    let waits: Promise<void>[] | undefined;
+    this.markDirty(id);
+    const waits: Promise<void>[] = [];
     for (const room of list) {
       const wait = this.watchRoom(room);
-      if (wait) (waits ??= []).push(wait);
+      if (wait) waits.push(wait);
     }
-    return waits ? Promise.all(waits).then(() => {}) : undefined;
+    return waits.length > 0 ? Promise.all(waits).then(() => {}) : undefined;
   }
 
   override del(id: SocketId, room: Room): void {
     super.del(id, room);
+    this.markDirty(id);
     this.unwatchIfEmpty(room, id);
   }
 
   override delAll(id: SocketId): void {
+    this.dropSnapshot(id);
     const rooms = this.sids.get(id);
     const list = rooms ? [...rooms] : [];
     super.delAll(id);
     for (const room of list) this.unwatchIfEmpty(room, id);
     this.unwatchIfEmpty(id, id);
+  }
+
+  // ---- crash-safe recovery snapshots ----------------------------------------------------------------------------
+
+  private markDirty(id: SocketId): void {
+    if (!this.stream || this.closed) return;
+    if (this.dirty.size === 0) queueMicrotask(() => this.writeSnapshots());
+    this.dirty.add(id);
+  }
+
+  /** After the tick: the socket layer sets the pid and connected offset right after the first addAll. */
+  private writeSnapshots(): void {
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    this.persisted.clear();
+    if (!this.conn.isReady()) return;
+    for (const id of ids) {
+      const socket = this.nsp.sockets.get(id);
+      if (!socket?._pid) continue;
+      const session: PersistedSession = {
+        sid: id,
+        pid: socket._pid,
+        rooms: [...(this.sids.get(id) ?? [])],
+        data: socket.data,
+      };
+      if (socket._connectedOffset !== undefined) session.connectedOffset = socket._connectedOffset;
+      this.stream!.snapshot(session).catch(() => {});
+    }
+  }
+
+  private dropSnapshot(id: SocketId): void {
+    const pid = this.nsp.sockets.get(id)?._pid;
+    this.dirty.delete(id);
+    if (!this.stream || !pid || this.persisted.has(pid) || !this.conn.isReady()) return;
+    this.stream.forget(pid).catch(() => {});
+  }
+
+  private refreshSnapshots(): void {
+    if (!this.stream || !this.conn.isReady()) return;
+    const pids: string[] = [];
+    for (const socket of this.nsp.sockets.values()) if (socket._pid) pids.push(socket._pid);
+    this.stream.refresh(pids).catch(() => {});
   }
 
   private watchRoom(room: Room): Promise<void> | undefined {
@@ -289,6 +346,8 @@ export class RedisAdapter extends InMemoryAdapter {
 
   override async persistSession(session: PersistedSession): Promise<void> {
     if (!this.stream) return;
+    this.persisted.add(session.pid);
+    if (this.persisted.size === 1) queueMicrotask(() => this.persisted.clear());
     await this.stream.persist(session);
   }
 

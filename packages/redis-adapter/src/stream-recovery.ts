@@ -44,6 +44,24 @@ export class StreamRecovery {
     return id as string;
   }
 
+  /** Keep a connected socket's state, so it survives the death of this node (expires after the window). */
+  async snapshot(session: PersistedSession): Promise<void> {
+    await this.persist(session);
+  }
+
+  /** Refresh the TTL of connected sockets' snapshots (this node is alive). */
+  async refresh(pids: readonly string[]): Promise<void> {
+    if (pids.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const pid of pids) pipeline.pexpire(this.sessionPrefix + pid, Math.max(1, this.windowMs));
+    await pipeline.exec();
+  }
+
+  /** The socket left for good (not recoverable): its state must not be restored. */
+  async forget(pid: string): Promise<void> {
+    await this.redis.del(this.sessionPrefix + pid);
+  }
+
   async persist(session: PersistedSession): Promise<void> {
     const value = Buffer.from(encode(session, { ignoreUndefined: true }));
     await this.redis.set(this.sessionPrefix + session.pid, value, "PX", Math.max(1, this.windowMs));

@@ -120,6 +120,13 @@ export interface SendOptions {
 
 /** What an adapter may do with a socket of this node. */
 export interface AdapterSocket extends RemoteSocketData {
+  /**
+   * The private session id (recovery on, once connected) and the offset the socket connected at. A cluster adapter
+   * reads them to keep a crash-safe copy of a connected socket's state: a node that dies never gets to call
+   * `persistSession`, yet its clients must recover on another node.
+   */
+  readonly _pid?: string | undefined;
+  readonly _connectedOffset?: string | undefined;
   /** Queue an already-encoded packet (the broadcast encoded it once for everyone). */
   _deliver(encoded: ReadonlyArray<string | Uint8Array>, opts: SendOptions, packet: SocketPacket): void;
   /** Expect an answer to `handler.ackId` from this socket. */
