@@ -32,7 +32,14 @@ export function startRedis(): void {
 
 export function redisAnswers(): boolean {
   try {
-    return execFileSync("redis-cli", ["-p", "6379", "ping"], { timeout: 2000 }).toString().trim() === "PONG";
+    return (
+      execFileSync("redis-cli", ["-p", "6379", "ping"], {
+        timeout: 2000,
+        stdio: ["ignore", "pipe", "ignore"],
+      })
+        .toString()
+        .trim() === "PONG"
+    );
   } catch {
     return false;
   }
