@@ -4,6 +4,7 @@
 //   ladder.legacy.min.js  the same IIFE down-levelled to ES5 syntax by TypeScript 5, minified by terser, checked with acorn
 // `ws` is replaced by an empty module: browsers use their own WebSocket.
 import { writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -51,11 +52,25 @@ const xhrOnly = {
   },
 };
 
+// Error descriptions are documentation (src/errors.ts, the README); in the browser bundles an error's message is
+// its stable code (clientError falls back to it), which is what programs test anyway.
+const codeOnlyErrors = {
+  name: "code-only-errors",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]client[\\/]src[\\/]errors\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      const contents = text.replace(/(LADDER_ERR_[A-Z_]+): "[^"]*"/g, '$1: ""');
+      if (contents === text) throw new Error("code-only-errors: no description found in " + args.path);
+      return { contents, loader: "ts" };
+    });
+  },
+};
+
 const common = {
   entryPoints: [entry],
   bundle: true,
   platform: "browser",
-  plugins: [noWs, leanProtocol],
+  plugins: [noWs, leanProtocol, codeOnlyErrors],
   inject: [join(root, "scripts/global-shim.js")],
   define: { globalThis: "__ladderGlobal" },
   write: false,
@@ -74,11 +89,14 @@ const esm = await esb({ format: "esm", target: "es2018" });
 writeFileSync(join(dist, "ladder.esm.js"), esm);
 
 // Private members are spelled `_name`; mangling them is safe because no wire or DOM name starts with "_" except
-// the Socket.IO binary placeholder key.
+// the Socket.IO binary placeholder key. The transport template's hooks and the probe/registry/queue records are
+// internal too (no option, wire or DOM name among them), so they are mangled as well.
+const INTERNAL =
+  /^(_[a-zA-Z].*|doOpen|doClose|doPoll|doWrite|abortPoll|postUri|onOpen|onPacket|onError|onClose|onData|onRequestError|batches|rank|available|alive|current|beginUpgrade|switchTo|tryCount|fromQueue|withError)$/;
 const terserOptions = (ecma) => ({
   ecma,
   compress: { passes: 3, pure_getters: true },
-  mangle: { properties: { regex: /^_[a-zA-Z]/, reserved: ["_placeholder"] } },
+  mangle: { properties: { regex: INTERNAL, reserved: ["_placeholder"] } },
   format: { ecma, comments: false },
 });
 
@@ -86,24 +104,34 @@ const modern = await esb({
   format: "iife",
   globalName: "ladder",
   target: "es2018",
-  plugins: [noWs, leanProtocol, xhrOnly],
+  plugins: [noWs, leanProtocol, codeOnlyErrors, xhrOnly],
 });
 const min = (await minify(modern, terserOptions(2018))).code;
 writeFileSync(join(dist, "ladder.min.js"), min);
 
 // ES5: esbuild cannot lower classes/let to ES5, so it only bundles (ES2017) and TypeScript 5 (the workspace's
 // compiler; TypeScript 7 no longer emits ES5) down-levels the syntax. Its output is smaller than SWC's: no
-// helper per `instanceof`/`typeof`, plain prototype assignments. Wrapped in a function so its two helpers
-// (__extends, __spreadArray) stay out of the page's globals.
+// helper per `instanceof`/`typeof`, plain prototype assignments. TypeScript's own helpers are replaced by two
+// small ones that do what this code needs (no class extends null, no static members inherited, spread over
+// arrays and `arguments` only), and the whole is wrapped so they stay out of the page's globals.
+const ES5_HELPERS =
+  "function __extends(d,b){function P(){this.constructor=d}P.prototype=b.prototype;d.prototype=new P}" +
+  "function __spreadArray(to,from){return to.concat(Array.prototype.slice.call(from))}";
 const iife = await esb({ format: "iife", globalName: "ladder", target: "es2017" });
-const es5 = {
-  code:
-    "var ladder=function(){" +
-    ts.transpileModule(iife, {
-      compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.None, allowJs: true },
-    }).outputText +
-    ";return ladder}();",
-};
+const lowered = ts.transpileModule(iife, {
+  compilerOptions: {
+    target: ts.ScriptTarget.ES5,
+    module: ts.ModuleKind.None,
+    allowJs: true,
+    noEmitHelpers: true,
+  },
+}).outputText;
+// A helper TypeScript would need beyond those two (new syntax in the sources) must not go unnoticed.
+const known = new Set(["__extends", "__spreadArray"].concat(iife.match(/\b__\w+/g) || []));
+const missing = (lowered.match(/\b__\w+/g) || []).filter((name) => !known.has(name));
+if (missing.length)
+  throw new Error("ES5 down-level needs helpers the bundle does not define: " + missing.join(", "));
+const es5 = { code: "var ladder=function(){" + ES5_HELPERS + lowered + ";return ladder}();" };
 const legacy = await minify(es5.code, terserOptions(5));
 writeFileSync(join(dist, "ladder.legacy.min.js"), legacy.code);
 

@@ -38,7 +38,8 @@ export function clientError(
   message?: string,
   extra?: Record<string, unknown>,
 ): LadderClientError {
-  const err = new Error(message || CLIENT_ERRORS[code]) as LadderClientError;
+  // The browser bundles blank the descriptions (scripts/bundle.mjs): the code is the message there.
+  const err = new Error(message || CLIENT_ERRORS[code] || code) as LadderClientError;
   err.code = code;
   return assign(err, extra);
 }
