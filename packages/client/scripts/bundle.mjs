@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { minify } from "terser";
@@ -100,9 +101,10 @@ const terserOptions = (ecma) => ({
   format: { ecma, comments: false },
 });
 
+const globalEntry = join(root, "scripts/global-entry.ts");
 const modern = await esb({
+  entryPoints: [globalEntry],
   format: "iife",
-  globalName: "ladder",
   target: "es2018",
   plugins: [noWs, leanProtocol, codeOnlyErrors, xhrOnly],
 });
@@ -117,7 +119,7 @@ writeFileSync(join(dist, "ladder.min.js"), min);
 const ES5_HELPERS =
   "function __extends(d,b){function P(){this.constructor=d}P.prototype=b.prototype;d.prototype=new P}" +
   "function __spreadArray(to,from){return to.concat(Array.prototype.slice.call(from))}";
-const iife = await esb({ format: "iife", globalName: "ladder", target: "es2017" });
+const iife = await esb({ entryPoints: [globalEntry], format: "iife", target: "es2017" });
 const lowered = ts.transpileModule(iife, {
   compilerOptions: {
     target: ts.ScriptTarget.ES5,
@@ -131,7 +133,7 @@ const known = new Set(["__extends", "__spreadArray"].concat(iife.match(/\b__\w+/
 const missing = (lowered.match(/\b__\w+/g) || []).filter((name) => !known.has(name));
 if (missing.length)
   throw new Error("ES5 down-level needs helpers the bundle does not define: " + missing.join(", "));
-const es5 = { code: "var ladder=function(){" + ES5_HELPERS + lowered + ";return ladder}();" };
+const es5 = { code: "!function(){" + ES5_HELPERS + lowered + "}();" };
 const legacy = await minify(es5.code, terserOptions(5));
 writeFileSync(join(dist, "ladder.legacy.min.js"), legacy.code);
 
@@ -143,6 +145,24 @@ try {
 } catch (err) {
   if (err && err.code === "ERR_MODULE_NOT_FOUND") console.warn("acorn not found; ES5 check skipped");
   else throw new Error("ladder.legacy.min.js is not ES5: " + err.message);
+}
+
+// The global must offer what the package exports (global-entry.ts lists the names by hand).
+const exported = Object.keys(await import(join(dist, "index.js")))
+  .sort()
+  .join();
+for (const [name, code] of [
+  ["ladder.min.js", min],
+  ["ladder.legacy.min.js", legacy.code],
+]) {
+  const sandbox = {};
+  sandbox.self = sandbox;
+  runInNewContext(code, sandbox);
+  const keys = Object.keys(sandbox.ladder || {})
+    .sort()
+    .join();
+  if (keys !== exported)
+    throw new Error(`${name}: global ladder has [${keys}], src/index.ts exports [${exported}]`);
 }
 
 const rows = [
