@@ -108,6 +108,19 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
     if (this.readyState !== "opening" && this.readyState !== "open") return this;
     if (options?.volatile && !(this.transport.writable && this.writeBuffer.length === 0)) return this;
     const compress = options?.compress !== false;
+    if (
+      this.transport.writable &&
+      this.writeBuffer.length === 0 &&
+      data.length !== 0 &&
+      data.length <= this.options.maxBufferedPackets &&
+      this.listenerCount("packetCreate") === 0
+    ) {
+      // Fast path (every recipient of a broadcast on an open WebSocket): nothing queued and nobody inspects
+      // packets, so the payloads go straight to the transport without a packet object or a buffer round trip.
+      this.transport.sendMessages(data, compress);
+      this.emit("drain");
+      return this;
+    }
     for (const item of data) this.enqueue({ type: "message", data: item, compress });
     this.flush();
     return this;

@@ -83,6 +83,17 @@ export abstract class Transport extends EventEmitter<TransportEvents> {
   }
 
   /**
+   * Writes message packets given as bare payloads (the session's fast path: nothing queued, transport
+   * writable). Transports that frame messages themselves override it to skip the per-packet objects; the
+   * payload array may be shared by many sessions (a broadcast), so it is only read.
+   */
+  sendMessages(data: ReadonlyArray<string | Uint8Array>, compress: boolean): void {
+    const packets: OutPacket[] = [];
+    for (const item of data) packets.push({ type: "message", data: item, compress });
+    this.send(packets);
+  }
+
+  /**
    * Closes the transport; `close` is emitted when done. Idempotent. With `immediate`, nothing waits for the
    * client (a close packet still goes out where a response or socket is open right now).
    */

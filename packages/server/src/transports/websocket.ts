@@ -1,4 +1,4 @@
-import { decodePacket, type EnginePacket, encodePacket } from "@ladder/protocol";
+import { decodePacket, type EnginePacket, type EnginePacketType, encodePacket } from "@ladder/protocol";
 import type { RawData, WebSocket } from "ws";
 import { LadderServerError } from "../errors.js";
 import { type OutPacket, Transport, type TransportContext } from "./transport.js";
@@ -10,6 +10,21 @@ import { type OutPacket, Transport, type TransportContext } from "./transport.js
 const HIGH_WATER_MARK = 1 << 20;
 const COMPRESS = { compress: true };
 const NO_COMPRESS = { compress: false };
+const TEXT_COMPRESS = { binary: false, compress: true };
+const TEXT = { binary: false, compress: false };
+
+// The last text message framed and its bytes. Strings compare by content, so a hit is always the same frame;
+// Buffers handed to ws are never written to (server frames are not masked), so sharing one is safe.
+let lastText: string | undefined;
+let lastFrame: Buffer = Buffer.alloc(0);
+
+function textFrame(text: string): Buffer {
+  if (text !== lastText) {
+    lastFrame = Buffer.from(`4${text}`);
+    lastText = text;
+  }
+  return lastFrame;
+}
 
 /**
  * WebSocket via `ws` (public API only): one packet per frame; binary messages as binary frames unless the client
@@ -71,17 +86,47 @@ export class WebSocketTransport extends Transport {
     const last = packets.length - 1;
     for (let i = 0; i < last; i++) {
       const packet = packets[i]!;
-      ws.send(
-        encodePacket(packet, this.supportsBinary),
-        this.deflate && packet.compress ? COMPRESS : NO_COMPRESS,
-      );
+      this.write(packet.type, packet.data, packet.compress === true);
     }
     const packet = packets[last]!;
-    const frame = encodePacket(packet, this.supportsBinary);
-    const opts = this.deflate && packet.compress ? COMPRESS : NO_COMPRESS;
-    // A callback costs a closure per batch, so it is only attached when someone waits for it or when the
-    // socket is already backed up (then it doubles as the drain signal: ws runs callbacks in write order).
-    if (!written && ws.bufferedAmount === 0) {
+    this.write(packet.type, packet.data, packet.compress === true, true, written);
+  }
+
+  override sendMessages(data: ReadonlyArray<string | Uint8Array>, compress: boolean): void {
+    if (this.readyState === "closed" || data.length === 0) return;
+    const ws = this.ws;
+    if (ws.readyState !== ws.OPEN) return;
+    const last = data.length - 1;
+    for (let i = 0; i < last; i++) this.write("message", data[i], compress);
+    this.write("message", data[last], compress, true);
+  }
+
+  /**
+   * One packet, one frame. Text messages go out as a Buffer from a one-entry cache: a broadcast hands the same
+   * payload string to every recipient, so "4" + payload is UTF-8 encoded once instead of once per socket (and
+   * ws writes a Buffer without converting). `end` marks the last frame of a batch: only there may a callback be
+   * attached, which costs a closure, so only when someone waits for it or when the socket is already backed up
+   * (then it doubles as the drain signal: ws runs callbacks in write order).
+   */
+  private write(
+    type: EnginePacketType,
+    data: string | Uint8Array | undefined,
+    compress: boolean,
+    end = false,
+    written?: () => void,
+  ): void {
+    const ws = this.ws;
+    const deflate = this.deflate && compress;
+    let frame: string | Buffer | Uint8Array;
+    let opts: object;
+    if (type === "message" && typeof data === "string") {
+      frame = textFrame(data);
+      opts = deflate ? TEXT_COMPRESS : TEXT;
+    } else {
+      frame = encodePacket({ type, data }, this.supportsBinary);
+      opts = deflate ? COMPRESS : NO_COMPRESS;
+    }
+    if (!end || (!written && ws.bufferedAmount === 0)) {
       ws.send(frame, opts);
       return;
     }
