@@ -42,4 +42,14 @@ export const SCENARIOS: ReadonlyArray<{ name: string; aliases: string[]; load: (
     aliases: ["8", "bundles"],
     load: async () => (await import("../scenarios/bundle.js")).bundleScenario,
   },
+  {
+    name: "cluster",
+    aliases: ["9", "redis"],
+    load: async () => (await import("../scenarios/cluster.js")).clusterScenario,
+  },
+  {
+    name: "cluster",
+    aliases: ["9", "redis"],
+    load: async () => (await import("../scenarios/cluster.js")).clusterScenario,
+  },
 ];
