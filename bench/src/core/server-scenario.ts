@@ -32,6 +32,8 @@ export interface ServerScenarioDef {
   systems: string[];
   comparisons: Comparison[];
   config: ServerConfig;
+  /** Server processes per system (cluster scenarios); default 1. */
+  nodes?: number;
   cases(quick: boolean): ServerCase[];
   metrics: MetricDef[];
   timing(quick: boolean): Timing;
@@ -73,7 +75,7 @@ export async function runServerScenario(
     if (failures.has(system)) return perCase;
     let run: SystemRun | undefined;
     try {
-      run = await SystemRun.start(system, def.config);
+      run = await SystemRun.start(system, def.config, def.nodes ?? 1);
       for (const c of cases) {
         if (c.notApplicable?.[system]) {
           perCase.push(undefined);

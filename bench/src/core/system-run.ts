@@ -33,32 +33,52 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export class SystemRun {
   private constructor(
     readonly system: string,
-    readonly server: Child,
+    /** One server process per node (one, except for cluster systems). */
+    readonly servers: Child[],
     readonly load: Child,
-    readonly port: number,
+    readonly ports: number[],
   ) {}
 
-  static async start(system: string, config: ServerConfig): Promise<SystemRun> {
+  get server(): Child {
+    return this.servers[0]!;
+  }
+
+  get port(): number {
+    return this.ports[0]!;
+  }
+
+  /** Starts `nodes` server processes of the system (all on CPU 0) and one load process. */
+  static async start(system: string, config: ServerConfig, nodes = 1): Promise<SystemRun> {
     const entry = SYSTEMS[system];
     if (!entry) throw new Error(`unknown system ${system}`);
-    const server = await startChild("server");
+    const servers: Child[] = [];
     let load: Child | undefined;
     try {
-      const { port } = await server.call<{ port: number }>("start", { system, config });
+      const ports: number[] = [];
+      for (let i = 0; i < nodes; i++) {
+        const server = await startChild("server");
+        servers.push(server);
+        ports.push((await server.call<{ port: number }>("start", { system, config })).port);
+      }
       load = await startChild("load");
-      return new SystemRun(system, server, load, port);
+      return new SystemRun(system, servers, load, ports);
     } catch (err) {
-      await Promise.all([server.close(), load?.close()]);
+      await Promise.all([...servers.map((s) => s.close()), load?.close()]);
       throw err;
     }
   }
 
   spec(workload: WorkloadSpec): LoadSpec {
     const entry = SYSTEMS[this.system]!;
-    return { ...workload, port: this.port, path: entry.path, mode: entry.mode };
+    const spec: LoadSpec = { ...workload, port: this.port, path: entry.path, mode: entry.mode };
+    if (this.ports.length > 1) spec.ports = this.ports;
+    return spec;
   }
 
-  /** Runs one workload through warm-up and a measured window; `stream` makes the server push batches. */
+  /**
+   * Runs one workload through warm-up and a measured window; `stream` makes the server push batches. With
+   * several nodes, CPU time is the sum over the nodes and the event-loop figure the worst node's.
+   */
   async window(workload: WorkloadSpec, timing: Timing, stream?: number): Promise<WindowResult> {
     await this.load.call<Snapshot>("start", this.spec(workload));
     try {
@@ -66,13 +86,18 @@ export class SystemRun {
       await sleep(timing.warmupMs);
       const [s0] = await Promise.all([
         this.load.call<Snapshot>("snapshot"),
-        this.server.call("measureStart"),
+        ...this.servers.map((s) => s.call("measureStart")),
       ]);
       await sleep(timing.durationMs);
-      const [s1, m] = await Promise.all([
+      const [s1, ...ms] = await Promise.all([
         this.load.call<Snapshot>("snapshot"),
-        this.server.call<Measurement>("measureStop"),
+        ...this.servers.map((s) => s.call<Measurement>("measureStop")),
       ]);
+      const m: Measurement = {
+        wallMs: (ms[0] as Measurement).wallMs,
+        cpuMs: (ms as Measurement[]).reduce((sum, x) => sum + x.cpuMs, 0),
+        eventLoopP99Ms: Math.max(...(ms as Measurement[]).map((x) => x.eventLoopP99Ms)),
+      };
       const result: WindowResult = { ...m, count: s1.count - s0.count, errors: s1.errors - s0.errors };
       if (s1.firstError !== undefined) result.firstError = s1.firstError;
       if (s1.p50 !== undefined) result.p50 = s1.p50;
@@ -89,17 +114,21 @@ export class SystemRun {
   }
 
   async close(): Promise<void> {
-    await this.server.call("stop").catch(() => {});
-    await Promise.all([this.load.close(), this.server.close()]);
+    await Promise.all(this.servers.map((s) => s.call("stop").catch(() => {})));
+    await Promise.all([this.load.close(), ...this.servers.map((s) => s.close())]);
+    for (const server of this.servers) this.renameProfile(server.pid);
+  }
+
+  private renameProfile(pid: number): void {
     const dir = process.env.LADDER_BENCH_PROFILE_DIR;
     if (dir) {
       // V8 names profiles CPU.<date>.<pid>.<thread>.<seq>.cpuprofile, one per isolate: the largest is the main
       // thread's (the other is tsx's module-hooks thread). Keep that one under the system's name.
       const files = readdirSync(dir)
-        .filter((f) => f.startsWith("CPU.") && f.includes(`.${this.server.pid}.`))
+        .filter((f) => f.startsWith("CPU.") && f.includes(`.${pid}.`))
         .map((f) => ({ f, size: statSync(`${dir}/${f}`).size }))
         .sort((a, b) => b.size - a.size);
-      if (files[0]) renameSync(`${dir}/${files[0].f}`, `${dir}/${this.system}-${this.server.pid}.cpuprofile`);
+      if (files[0]) renameSync(`${dir}/${files[0].f}`, `${dir}/${this.system}-${pid}.cpuprofile`);
       for (const { f } of files.slice(1)) rmSync(`${dir}/${f}`);
     }
   }

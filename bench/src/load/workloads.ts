@@ -14,6 +14,8 @@ import { WsClient } from "./ws-client.js";
 export interface LoadSpec {
   kind: "echo" | "acks" | "broadcast" | "idle" | "connect" | "delivery" | "client-connect";
   port: number;
+  /** Cluster systems: the nodes' ports; clients are spread over them round-robin (client 0 on the first). */
+  ports?: number[];
   path: string;
   mode: WireMode;
   clients: number;
@@ -41,7 +43,8 @@ async function connectMany(spec: LoadSpec, n: number, handler: (index: number) =
   const worker = async (): Promise<void> => {
     while (next < n) {
       const i = next++;
-      clients[i] = await WsClient.connect(spec.port, spec.path, spec.mode, handler(i));
+      const port = spec.ports ? spec.ports[i % spec.ports.length]! : spec.port;
+      clients[i] = await WsClient.connect(port, spec.path, spec.mode, handler(i));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));

@@ -7,6 +7,8 @@ export interface ServerConfig {
   payloadSize: number;
   /** Emit a "hello" event (or message) to each new connection: the connect-rate scenario's "first event". */
   hello: boolean;
+  /** Cluster systems: the Redis key / channel prefix shared by the nodes of one run. */
+  redisPrefix?: string;
 }
 
 export interface RunningServer {
