@@ -48,8 +48,8 @@ export const SCENARIOS: ReadonlyArray<{ name: string; aliases: string[]; load: (
     load: async () => (await import("../scenarios/cluster.js")).clusterScenario,
   },
   {
-    name: "cluster",
-    aliases: ["9", "redis"],
-    load: async () => (await import("../scenarios/cluster.js")).clusterScenario,
+    name: "forwarding",
+    aliases: ["9b", "no-sticky"],
+    load: async () => (await import("../scenarios/forwarding.js")).forwardingScenario,
   },
 ];
