@@ -5,11 +5,11 @@ import {
   type Handshake,
   utf8ByteLength,
 } from "@ladder/protocol";
-import { Emitter, type Listener } from "../emitter.js";
+import { Emitter, on } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
 import { transports as registry } from "../registry.js";
 import { defaultTimers, type Timers } from "../timers.js";
-import type { CloseDetails, Transport, TransportEvents, TransportOptions } from "../transports/transport.js";
+import type { CloseDetails, Transport, TransportOptions } from "../transports/transport.js";
 import { assign, decodeQuery, hasOwn, parseUrl } from "../url.js";
 import { defaultBinaryType, toBinaryType, toBytes } from "./binary.js";
 import type { BinaryType, EngineOptions } from "./options.js";
@@ -166,7 +166,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
         this._openWith(names.slice(1));
       }
     };
-    if (this._tryAll) this._unsub.unshift(subscribe(t, "error", onFirstError));
+    if (this._tryAll) this._unsub.unshift(on(t, "error", onFirstError));
     t.open();
   }
 
@@ -178,10 +178,10 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     this._cleanupTransport();
     this.transport = t;
     this._unsub.push(
-      subscribe(t, "drain", () => this._onDrain()),
-      subscribe(t, "packet", (p) => this._onPacket(p)),
-      subscribe(t, "error", (err) => this._onError(err)),
-      subscribe(t, "close", (details) => this._onClose("transport close", details)),
+      on(t, "drain", () => this._onDrain()),
+      on(t, "packet", (p: EnginePacket) => this._onPacket(p)),
+      on(t, "error", (err: LadderClientError) => this._onError(err)),
+      on(t, "close", (details?: CloseDetails) => this._onClose("transport close", details)),
     );
   }
 
@@ -426,17 +426,6 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     this._upgrading = false;
     this.emit("close", reason, details);
   }
-}
-
-function subscribe<K extends keyof TransportEvents>(
-  t: Transport,
-  event: K,
-  fn: Listener<TransportEvents[K]>,
-): () => void {
-  t.on(event, fn);
-  return () => {
-    t.off(event, fn);
-  };
 }
 
 function assignOpts(src: TransportOptions): TransportOptions {

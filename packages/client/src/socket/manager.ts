@@ -1,5 +1,5 @@
 import { encodeSocketPacket, SocketDecoder, type SocketPacket } from "@ladder/protocol";
-import { Emitter } from "../emitter.js";
+import { Emitter, on } from "../emitter.js";
 import type { EngineOptions } from "../engine/options.js";
 import { EngineSocket } from "../engine/session.js";
 import { clientError, type LadderClientError } from "../errors.js";
@@ -120,14 +120,7 @@ export class Manager extends Emitter<ManagerEvents> {
       if (settled) return;
       onError(clientError("LADDER_ERR_CLIENT_TRANSPORT", reason, { context: details }));
     };
-    engine.on("open", onOpen);
-    engine.on("error", onError);
-    engine.on("close", onClose);
-    this._subs.push(() => {
-      engine.off("open", onOpen);
-      engine.off("error", onError);
-      engine.off("close", onClose);
-    });
+    this._subs.push(on(engine, "open", onOpen), on(engine, "error", onError), on(engine, "close", onClose));
     if (this._timeout !== false) {
       this._timeoutTimer = this._timers.setTimeout(() => {
         this._timeoutTimer = null;
@@ -159,24 +152,16 @@ export class Manager extends Emitter<ManagerEvents> {
     this._readyState = "open";
     this._decoder.reset();
     const engine = this.engine!;
-    const onMessage = (data: string | ArrayBuffer | Uint8Array): void => this._onData(data);
-    const onPing = (): void => {
-      this.emit("ping");
-    };
-    const onError = (err: LadderClientError): void => {
-      this.emit("error", err);
-    };
-    const onClose = (reason: string, details?: unknown): void => this._onClose(reason, details);
-    engine.on("message", onMessage);
-    engine.on("ping", onPing);
-    engine.on("error", onError);
-    engine.on("close", onClose);
-    this._subs.push(() => {
-      engine.off("message", onMessage);
-      engine.off("ping", onPing);
-      engine.off("error", onError);
-      engine.off("close", onClose);
-    });
+    this._subs.push(
+      on(engine, "message", (data: string | ArrayBuffer | Uint8Array) => this._onData(data)),
+      on(engine, "ping", () => {
+        this.emit("ping");
+      }),
+      on(engine, "error", (err: LadderClientError) => {
+        this.emit("error", err);
+      }),
+      on(engine, "close", (reason: string, details?: unknown) => this._onClose(reason, details)),
+    );
     this.emit("open");
   }
 
