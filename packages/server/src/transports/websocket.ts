@@ -18,6 +18,12 @@ const TEXT = { binary: false, compress: false };
 let lastText: string | undefined;
 let lastFrame: Buffer = Buffer.alloc(0);
 
+const TRANSPORT = Symbol("ladder.websocketTransport");
+
+interface TaggedWebSocket extends WebSocket {
+  [TRANSPORT]?: WebSocketTransport;
+}
+
 function textFrame(text: string): Buffer {
   if (text !== lastText) {
     lastFrame = Buffer.from(`4${text}`);
@@ -46,15 +52,31 @@ export class WebSocketTransport extends Transport {
     this.ws = ws;
     this.supportsBinary = ctx.query.b64 === undefined;
     this.deflate = ctx.options.perMessageDeflate !== false;
-    ws.on("message", this.onMessage);
-    ws.once("close", () => this.onClose());
-    ws.on("error", (err) => {
-      this.onError("transport error", new LadderServerError("LADDER_ERR_TRANSPORT", err.message));
-    });
+    // Shared listeners that find their transport through a tag on the socket, rather than three closures (and
+    // a `once` wrapper) per connection: about 0.3 KB less per idle session. ws emits "close" only once.
+    (ws as TaggedWebSocket)[TRANSPORT] = this;
+    ws.on("message", WebSocketTransport.onWsMessage);
+    ws.on("close", WebSocketTransport.onWsClose);
+    ws.on("error", WebSocketTransport.onWsError);
     this.writable = true;
   }
 
-  private readonly onMessage = (data: RawData, isBinary: boolean): void => {
+  private static onWsMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    (this as TaggedWebSocket)[TRANSPORT]?.onMessage(data, isBinary);
+  }
+
+  private static onWsClose(this: WebSocket): void {
+    (this as TaggedWebSocket)[TRANSPORT]?.onClose();
+  }
+
+  private static onWsError(this: WebSocket, err: Error): void {
+    (this as TaggedWebSocket)[TRANSPORT]?.onError(
+      "transport error",
+      new LadderServerError("LADDER_ERR_TRANSPORT", err.message),
+    );
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
     let packet: EnginePacket;
     if (isBinary) {
       packet = { type: "message", data: Array.isArray(data) ? Buffer.concat(data) : toBuffer(data) };
@@ -78,7 +100,7 @@ export class WebSocketTransport extends Transport {
       return;
     }
     this.onPacket(packet);
-  };
+  }
 
   protected override doSend(packets: readonly OutPacket[], written?: () => void): void {
     const ws = this.ws;
