@@ -160,6 +160,28 @@ describe("redis adapter: every socket-layer API across three node processes", fu
     expect([...byNode(1), ...byNode(2)].map((c) => events(c, "loc").length)).to.deep.equal([0, 0, 0, 0]);
   });
 
+  it("a node that listens but never answers: fetchSockets rejects after requestsTimeout, acks end with what came", async () => {
+    // A silent subscriber on the request channel counts as a node (PUBSUB NUMSUB) but never answers.
+    const { Redis } = await import("ioredis");
+    const silent = new Redis({ maxRetriesPerRequest: 1 });
+    await silent.subscribe(`${prefix}#/#req#`);
+    try {
+      expect(await nodes[0]!.call("serverCount")).to.equal(4);
+      const started = Date.now();
+      const failed = await nodes[0]!.call("fetchSockets").then(
+        () => "resolved",
+        (e: Error) => e.message,
+      );
+      expect(failed).to.match(/LADDER_ERR_REDIS_REQUEST_TIMEOUT/);
+      expect(Date.now() - started).to.be.greaterThan(1000); // the fixture's requestsTimeout is 1500 ms
+      const res = await nodes[1]!.call<{ err?: string }>("serverSideEmit", { ev: "hello-node", args: ["z"] });
+      expect(res.err).to.be.a("string"); // timed out: 2 of 3 other "nodes" answered
+    } finally {
+      silent.disconnect();
+    }
+    await until(async () => (await nodes[0]!.call<number>("serverCount")) === 3, 5000, "silent node gone");
+  });
+
   it("disconnectSockets from one node disconnects clients on another", async () => {
     const victim = clients[2]!; // node B, polling
     const id = victim.socket.id;
