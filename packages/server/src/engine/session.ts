@@ -66,7 +66,8 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
   readyState: SessionReadyState = "opening";
   transport: Transport;
   private readonly options: EngineOptions;
-  private writeBuffer: QueuedPacket[] = [];
+  /** Shares one empty array while nothing is queued (the usual state of an idle session). */
+  private writeBuffer: QueuedPacket[] = NO_PACKETS;
   private pingTimer: TimerHandle | undefined;
   private pingTimeoutTimer: TimerHandle | undefined;
   private upgradeAttempt: UpgradeAttempt | undefined;
@@ -157,6 +158,17 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
   handleRequest(...args: Parameters<NonNullable<Transport["onRequest"]>>): boolean {
     if (!this.transport.onRequest) return false;
     this.transport.onRequest(...args);
+    return true;
+  }
+
+  /**
+   * Routes an HTTP request for the transport being probed (the GETs and POSTs of a request-driven probe such as
+   * streaming carry its name). False when no probe of that name is in progress.
+   */
+  handleProbeRequest(name: string, ...args: Parameters<NonNullable<Transport["onRequest"]>>): boolean {
+    const probe = this.upgradeAttempt?.probe;
+    if (!probe || probe.name !== name || !probe.onRequest) return false;
+    probe.onRequest(...args);
     return true;
   }
 
@@ -280,13 +292,14 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
       return;
     }
     this.emit("packetCreate", packet);
+    if (this.writeBuffer === NO_PACKETS) this.writeBuffer = [];
     this.writeBuffer.push(packet);
   }
 
   private flush(): void {
     if (this.readyState === "closed" || !this.transport.writable || this.writeBuffer.length === 0) return;
     const packets = this.writeBuffer;
-    this.writeBuffer = [];
+    this.writeBuffer = NO_PACKETS;
     let callbacks: (() => void)[] | undefined;
     for (const p of packets) {
       if (!p.callback) continue;
@@ -317,7 +330,7 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
     this.pingTimer = this.pingTimeoutTimer = undefined;
     this.upgradeAttempt?.cancel();
     this.upgradeAttempt = undefined;
-    this.writeBuffer = [];
+    this.writeBuffer = NO_PACKETS;
     const transport = this.transport;
     this.detachTransport(transport);
     // A failed transport may still report errors while it winds down; nobody is listening for them anymore.
@@ -329,6 +342,9 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
 }
 
 function noop(): void {}
+
+/** Never pushed to: `enqueue` swaps in a fresh array first. */
+const NO_PACKETS: QueuedPacket[] = [];
 
 function normalize(data: SendData): string | Uint8Array {
   if (typeof data === "string" || data instanceof Uint8Array) return data;

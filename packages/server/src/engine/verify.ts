@@ -18,7 +18,23 @@ export function parseQuery(url: string | undefined): Query {
     return query;
   }
   for (const [key, value] of params) if (!(key in query)) query[key] = value;
-  return query;
+  return compact(query);
+}
+
+/**
+ * V8 keeps `Object.create(null)` objects in dictionary mode (about 160 bytes for `EIO` + `transport`), and the
+ * handshake's query lives as long as its session. A small query is copied into a fast-mode object whose
+ * prototype is then set to null: same null-prototype record, about a third of the size. `__proto__` would
+ * hit the accessor while copying, so such a query (and any large one) stays as it is.
+ */
+function compact(query: Query): Query {
+  let n = 0;
+  for (const key in query) {
+    if (key === "__proto__" || ++n > 8) return query;
+  }
+  const fast: Query = {};
+  for (const key in query) fast[key] = query[key]!;
+  return Object.setPrototypeOf(fast, null) as Query;
 }
 
 /** Outcome of checking a request against the engine's state. */
@@ -58,8 +74,10 @@ export function verifyRequest(
   if (sid !== undefined) {
     const session = sessions.get(sid);
     if (!session) return { ok: false, code: EngineErrorCodes.UNKNOWN_SID };
-    // A request for another transport than the session's is only valid as an upgrade.
-    if (!upgrade && session.transport.name !== name) return { ok: false, code: EngineErrorCodes.BAD_REQUEST };
+    // A request for another transport than the session's is only valid as an upgrade: a WebSocket upgrade, or
+    // an HTTP probe of a request-driven transport (streaming), which the engine checks against the session.
+    if (!upgrade && session.transport.name !== name && factory.kind !== "request")
+      return { ok: false, code: EngineErrorCodes.BAD_REQUEST };
     if (upgrade && factory.kind !== "websocket") return { ok: false, code: EngineErrorCodes.BAD_REQUEST };
     if (query.EIO !== "4") return { ok: false, code: EngineErrorCodes.BAD_REQUEST };
     return { ok: true, factory, session };
