@@ -62,14 +62,17 @@ export class WebSocketTransport extends Transport {
   }
 
   private static onWsMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    // biome-ignore lint/complexity/noThisInStatic: ws (a Node EventEmitter) calls listeners with the socket as `this`
     (this as TaggedWebSocket)[TRANSPORT]?.onMessage(data, isBinary);
   }
 
   private static onWsClose(this: WebSocket): void {
+    // biome-ignore lint/complexity/noThisInStatic: ws (a Node EventEmitter) calls listeners with the socket as `this`
     (this as TaggedWebSocket)[TRANSPORT]?.onClose();
   }
 
   private static onWsError(this: WebSocket, err: Error): void {
+    // biome-ignore lint/complexity/noThisInStatic: ws (a Node EventEmitter) calls listeners with the socket as `this`
     (this as TaggedWebSocket)[TRANSPORT]?.onError(
       "transport error",
       new LadderServerError("LADDER_ERR_TRANSPORT", err.message),
