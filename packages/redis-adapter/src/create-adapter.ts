@@ -33,6 +33,7 @@ export function createAdapter(
     keyPrefix: options.keyPrefix ?? "ladder",
     requestsTimeout: options.requestsTimeout ?? 5000,
     maxStreamLength: options.maxStreamLength,
+    roomChannels: options.roomChannels ?? true,
   };
   let conn: RedisConnection | undefined;
   return (nsp: AdapterNamespace) => {

@@ -37,6 +37,12 @@ export interface RedisAdapterOptions {
   requestsTimeout: number;
   /** Cap of the recovery stream in entries (approximate), instead of trimming by the recovery window. */
   maxStreamLength: number | undefined;
+  /**
+   * Per-room channels (default true): a one-room broadcast reaches only nodes with a member, at the price of one
+   * SUBSCRIBE per room (and per connected socket, whose id is a room) on each node. `false`: every broadcast goes
+   * to the namespace channel and every node filters (fewer subscriptions, more traffic).
+   */
+  roomChannels: boolean;
 }
 
 interface PendingRequest {
@@ -202,7 +208,7 @@ export class RedisAdapter extends InMemoryAdapter {
   }
 
   private watchRoom(room: Room): Promise<void> | undefined {
-    if (this.closed) return undefined;
+    if (this.closed || !this.opts.roomChannels) return undefined;
     if (this.subscribedRooms.has(room)) return this.conn.subscribing(this.roomChannel(room));
     this.subscribedRooms.add(room);
     return this.conn.subscribe(this.roomChannel(room), (_c, bytes) => this.onMessage(bytes));
@@ -256,7 +262,8 @@ export class RedisAdapter extends InMemoryAdapter {
   private deliverAndPublish(packet: SocketPacket, opts: BroadcastOptions): void {
     this.broadcastLocal(packet, opts);
     if (opts.flags?.local || this.closed) return;
-    const single = opts.rooms.size === 1 && (!opts.except || opts.except.size === 0);
+    const single =
+      this.opts.roomChannels && opts.rooms.size === 1 && (!opts.except || opts.except.size === 0);
     const channel = single ? this.roomChannel([...opts.rooms][0]!) : this.nspChannel;
     this.conn.publish(
       channel,
