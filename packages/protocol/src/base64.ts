@@ -43,9 +43,6 @@ export function useHostBase64(codec: HostBase64 | undefined): void {
   host = codec;
 }
 
-// Alphabet characters only; the length and the padding are checked apart.
-const STRICT_BODY = /^[A-Za-z0-9+/]*$/;
-
 // Tables are built on first use so that importing the package costs nothing when no binary is ever sent.
 let pairs: string[] | undefined; // 12 bits -> two characters
 let pairCodes: Uint16Array | undefined; // 12 bits -> two ASCII bytes, in memory order
@@ -234,18 +231,28 @@ function decodeByHost(
   padding: number,
   size: number,
 ): Uint8Array {
-  const body = text.substring(start, end - padding);
-  if (!STRICT_BODY.test(body)) {
-    throw new ProtocolError("LADDER_ERR_EIO_BAD_BASE64", "invalid character or misplaced padding");
+  // A lenient host decoder (Buffer) skips characters outside its alphabet and stops at "=", and every skipped
+  // character costs at least one output byte — so the length check below rejects whitespace, foreign and
+  // non-ASCII characters and misplaced padding. Its alphabet also takes the URL-safe "-" and "_", which
+  // standard base64 does not: two native scans refuse them. That is cheaper than a per-character check.
+  const dash = text.indexOf("-", start);
+  const underscore = text.indexOf("_", start);
+  if ((dash !== -1 && dash < end) || (underscore !== -1 && underscore < end)) {
+    throw new ProtocolError("LADDER_ERR_EIO_BAD_BASE64", "URL-safe characters in standard base64");
   }
   // The bits the padding discards must be zero, as in the table-driven decoder.
-  const table = getDecodeTable();
-  const lastBits = table[text.charCodeAt(end - padding - 1)]!;
-  if ((padding === 2 && (lastBits & 15) !== 0) || (padding === 1 && (lastBits & 3) !== 0)) {
+  const lastBits = getDecodeTable()[text.charCodeAt(end - padding - 1)];
+  if (
+    lastBits === undefined ||
+    (padding === 2 && (lastBits & 15) !== 0) ||
+    (padding === 1 && (lastBits & 3) !== 0)
+  ) {
     throw new ProtocolError("LADDER_ERR_EIO_BAD_BASE64", "non-zero bits before the padding");
   }
   const out = codec.decode(start === 0 && end === text.length ? text : text.substring(start, end));
-  if (out.length !== size) throw new ProtocolError("LADDER_ERR_EIO_BAD_BASE64", "misplaced padding");
+  if (out.length !== size) {
+    throw new ProtocolError("LADDER_ERR_EIO_BAD_BASE64", "invalid character or misplaced padding");
+  }
   return out;
 }
 
