@@ -28,13 +28,20 @@ function cleanName(value) {
 
 /**
  * Starts the chat server. Returns the Fastify app, the Socket.IO-compatible server and the URL.
- * @param {{ port?: number, host?: string, logger?: boolean }} [options]
+ * @param {{ port?: number, host?: string, logger?: boolean, redisUrl?: string }} [options]
  */
 export async function startChat(options = {}) {
   const app = Fastify({ logger: options.logger ?? false });
-  const engine = new Engine({ pingInterval: 10000, pingTimeout: 5000 });
+  // Several nodes: set REDIS_URL (opt-in; the in-memory adapter is the default). No sticky sessions needed: the
+  // session router forwards a request for another node's session to that node.
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL;
+  const cluster = redisUrl ? await import("@ladder/redis-adapter") : undefined;
+  const router = cluster?.createSessionRouter({ url: redisUrl, keyPrefix: "ladder-chat" });
+  const engine = new Engine({ pingInterval: 10000, pingTimeout: 5000, ...router?.engineOptions });
   await app.register(ladderEngine, { path: "/socket.io/", engine });
-  const io = new Server();
+  const io = new Server(
+    cluster ? { adapter: cluster.createAdapter({ url: redisUrl, keyPrefix: "ladder-chat" }) } : {},
+  );
   io.bind(engine);
 
   const page = await readFile(join(here, "public/index.html"), "utf8");
@@ -57,9 +64,13 @@ export async function startChat(options = {}) {
   });
 
   app.addHook("preClose", (done) => {
-    io.close().then(() => done(), done);
+    io.close()
+      .then(() => router?.close())
+      .then(() => done(), done);
   });
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? "127.0.0.1" });
+  // The address the other nodes forward to (LADDER_ADDRESS when they reach this node under another name).
+  await router?.start(process.env.LADDER_ADDRESS ?? address);
   return { app, io, url: address };
 }
 

@@ -20,8 +20,11 @@ import { RedisAdapterError } from "./errors.js";
 const FORWARDED = "x-ladder-forwarded";
 
 export interface SessionRouterOptions {
-  /** This node's address as the other nodes reach it, e.g. `http://10.0.0.5:3000`. */
-  address: string;
+  /**
+   * This node's address as the other nodes reach it, e.g. `http://10.0.0.5:3000`; may instead be given to
+   * `start()` (once listening on a port chosen by the system).
+   */
+  address?: string;
   keyPrefix?: string;
   url?: string;
   redisOptions?: RedisOptions;
@@ -33,7 +36,7 @@ export interface SessionRouter {
   /** Engine options to spread into the Server/Engine options: `generateId` and `unknownSession`. */
   readonly engineOptions: Pick<EngineOptions, "generateId" | "unknownSession">;
   /** Register this node's address (call once listening; resolves when written). */
-  start(): Promise<void>;
+  start(address?: string): Promise<void>;
   /** Unregister and close what the router opened. */
   close(): Promise<void>;
 }
@@ -46,7 +49,9 @@ export function createSessionRouter(
 ): SessionRouter {
   const existing = clientOrOptions instanceof Redis ? clientOrOptions : undefined;
   const options = existing ? maybeOptions : (clientOrOptions as SessionRouterOptions);
-  if (!options || !/^http:\/\/[^/]+/.test(options.address ?? "")) {
+  const validAddress = (a: string | undefined): a is string =>
+    typeof a === "string" && /^http:\/\/[^/]+/.test(a);
+  if (!options || (options.address !== undefined && !validAddress(options.address))) {
     throw new RedisAdapterError("LADDER_ERR_REDIS_OPTIONS", "address must be http://host:port");
   }
   const redisOpts: RedisOptions = { maxRetriesPerRequest: 1, ...options.redisOptions };
@@ -153,8 +158,11 @@ export function createSessionRouter(
       generateId: () => `${nodeId}.${randomBytes(16).toString("base64url")}`,
       unknownSession,
     },
-    async start() {
-      await redis.hset(nodesKey, nodeId, options.address);
+    async start(address = options.address) {
+      if (!validAddress(address)) {
+        throw new RedisAdapterError("LADDER_ERR_REDIS_OPTIONS", "address must be http://host:port");
+      }
+      await redis.hset(nodesKey, nodeId, address);
     },
     async close() {
       agent.destroy();
