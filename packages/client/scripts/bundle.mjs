@@ -96,7 +96,9 @@ const INTERNAL =
   /^(_[a-zA-Z].*|doOpen|doClose|doPoll|doWrite|abortPoll|postUri|onOpen|onPacket|onError|onClose|onData|onRequestError|batches|rank|available|alive|current|beginUpgrade|switchTo|tryCount|fromQueue|withError)$/;
 const terserOptions = (ecma) => ({
   ecma,
-  compress: { passes: 3, pure_getters: true },
+  // `unsafe` only assumes builtins are not monkey-patched (String(x) → ""+x, Array.prototype → []); comparisons and
+  // math stay exact (the codecs rely on NaN-aware tests such as !(n >= 0)).
+  compress: { passes: 3, pure_getters: true, unsafe: true, unsafe_proto: true, hoist_funs: true },
   mangle: { properties: { regex: INTERNAL, reserved: ["_placeholder"] } },
   format: { ecma, comments: false },
 });

@@ -153,19 +153,13 @@ export class LadderSocket {
       list = [];
       this._listeners[type] = list;
     }
-    for (let i = 0; i < list.length; i++) if (list[i] === listener) return;
-    list.push(listener);
+    if (list.indexOf(listener) < 0) list.push(listener);
   }
 
   removeEventListener(type: string, listener: LadderEventListener | null): void {
     const list = this._listeners[type];
-    if (!list || !listener) return;
-    for (let i = 0; i < list.length; i++) {
-      if (list[i] === listener) {
-        list.splice(i, 1);
-        return;
-      }
-    }
+    const i = list && listener ? list.indexOf(listener) : -1;
+    if (i >= 0) list!.splice(i, 1);
   }
 
   /** Delivers `ev` to the `on<type>` handler and the listeners. */

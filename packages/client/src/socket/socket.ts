@@ -1,6 +1,7 @@
 import type { SocketPacket } from "@ladder/protocol";
-import { Emitter, type Listener } from "../emitter.js";
+import { Emitter, type Listener, on } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
+import { defaultTimers } from "../timers.js";
 import { assign, hasOwn } from "../url.js";
 import type { Manager } from "./manager.js";
 
@@ -137,20 +138,12 @@ export class Socket {
   private _subEvents(): void {
     if (this._subs) return;
     const io = this.io;
-    const onOpen = (): void => this._onOpen();
-    const onError = (err: LadderClientError): void => {
-      if (!this.connected) this._ev.emit("connect_error", err);
-    };
-    const onClose = (reason: string, details?: unknown): void => this._onClose(reason, details);
-    io.on("open", onOpen);
-    io.on("error", onError);
-    io.on("close", onClose);
     this._subs = [
-      () => {
-        io.off("open", onOpen);
-        io.off("error", onError);
-        io.off("close", onClose);
-      },
+      on(io, "open", () => this._onOpen()),
+      on(io, "error", (err: LadderClientError) => {
+        if (!this.connected) this._ev.emit("connect_error", err);
+      }),
+      on(io, "close", (reason: string, details?: unknown) => this._onClose(reason, details)),
     ];
   }
 
@@ -225,12 +218,8 @@ export class Socket {
       this._acks[id] = ack;
       return;
     }
-    const timers = this.io.opts.timers;
-    const set = timers ? timers.setTimeout : (fn: () => void, ms: number): unknown => setTimeout(fn, ms);
-    const clear = timers
-      ? timers.clearTimeout
-      : (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>);
-    const timer = set(() => {
+    const timers = this.io.opts.timers || defaultTimers;
+    const timer = timers.setTimeout(() => {
       delete this._acks[id];
       for (let i = 0; i < this.sendBuffer.length; i++) {
         if (this.sendBuffer[i]!.id === id) this.sendBuffer.splice(i, 1);
@@ -238,7 +227,7 @@ export class Socket {
       ack.call(this, clientError("LADDER_ERR_CLIENT_ACK_TIMEOUT"));
     }, timeout);
     const wrapped: Ack = (...args: unknown[]) => {
-      clear(timer);
+      timers.clearTimeout(timer);
       ack.apply(this, [null].concat(args as null[]));
     };
     wrapped.withError = true;
@@ -498,8 +487,7 @@ export class Socket {
   }
 
   offAny(fn?: AnyListener): this {
-    if (!fn) this._any = [];
-    else removeFrom(this._any, fn);
+    this._any = removeFrom(this._any, fn);
     return this;
   }
 
@@ -519,8 +507,7 @@ export class Socket {
   }
 
   offAnyOutgoing(fn?: AnyListener): this {
-    if (!fn) this._anyOut = [];
-    else removeFrom(this._anyOut, fn);
+    this._anyOut = removeFrom(this._anyOut, fn);
     return this;
   }
 
@@ -535,11 +522,9 @@ export class Socket {
   }
 }
 
-function removeFrom(list: AnyListener[], fn: AnyListener): void {
-  for (let i = 0; i < list.length; i++) {
-    if (list[i] === fn) {
-      list.splice(i, 1);
-      return;
-    }
-  }
+/** `list` without its first `fn`; without `fn`, an empty list. */
+function removeFrom(list: AnyListener[], fn?: AnyListener): AnyListener[] {
+  const i = fn ? list.indexOf(fn) : -1;
+  if (i >= 0) list.splice(i, 1);
+  return fn ? list : [];
 }

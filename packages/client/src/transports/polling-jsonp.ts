@@ -11,7 +11,6 @@ interface HTMLElementLike {
   setAttribute(name: string, value: string): void;
   appendChild(el: HTMLElementLike): void;
   parentNode: { removeChild(el: HTMLElementLike): void } | null;
-  insertBefore?(el: HTMLElementLike, ref: HTMLElementLike | null): void;
   submit?(): void;
 }
 
@@ -58,14 +57,7 @@ export class PollingJsonp extends Polling {
       this._removeScript();
       this.onRequestError("jsonp poll error", e);
     };
-    const first = doc.getElementsByTagName("script")[0];
-    if (first?.parentNode && (first.parentNode as unknown as HTMLElementLike).insertBefore) {
-      (
-        first.parentNode as unknown as { insertBefore(a: HTMLElementLike, b: HTMLElementLike): void }
-      ).insertBefore(script, first);
-    } else {
-      (doc.getElementsByTagName("head")[0] || doc.body)!.appendChild(script);
-    }
+    (doc.getElementsByTagName("head")[0] || doc.body)!.appendChild(script);
     this._script = script;
   }
 
@@ -84,10 +76,8 @@ export class PollingJsonp extends Polling {
     if (!this._form) {
       const form = doc.createElement("form");
       const area = doc.createElement("textarea");
-      form.className = "socketio";
-      form.style.position = "absolute";
-      form.style.top = "-1000px";
-      form.style.left = "-1000px";
+      // A hidden form still submits (into the iframe named by target).
+      form.style.display = "none";
       form.target = name;
       form.method = "POST";
       form.setAttribute("accept-charset", "utf-8");
@@ -102,7 +92,6 @@ export class PollingJsonp extends Polling {
     if (this._iframe?.parentNode) this._iframe.parentNode.removeChild(this._iframe);
     const iframe = doc.createElement("iframe");
     iframe.name = name;
-    iframe.setAttribute("name", name);
     iframe.style.display = "none";
     this._form.appendChild(iframe);
     this._iframe = iframe;
