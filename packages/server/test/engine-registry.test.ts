@@ -43,7 +43,7 @@ describe("engine: error registry, options, transport registry", () => {
       cors: false,
       allowEIO3: false,
     });
-    expect(DEFAULT_ENGINE_OPTIONS.transports).to.deep.equal(["polling", "websocket"]);
+    expect(DEFAULT_ENGINE_OPTIONS.transports).to.deep.equal(["polling", "websocket", "streaming"]);
     expect(DEFAULT_ENGINE_OPTIONS.httpCompression).to.deep.equal({ threshold: 1024 });
     expect(() => resolveOptions({ allowEIO3: true as false })).to.throw(TypeError);
     expect(() => resolveOptions({ pingInterval: Number.NaN })).to.throw(TypeError);
@@ -55,7 +55,7 @@ describe("engine: error registry, options, transport registry", () => {
   });
 
   it("the transport registry is a Map: prototype names are not transports", () => {
-    expect([...TRANSPORTS.keys()]).to.deep.equal(["polling", "websocket"]);
+    expect([...TRANSPORTS.keys()]).to.deep.equal(["polling", "streaming", "websocket"]);
     for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
       expect(TRANSPORTS.get(name)).to.equal(undefined);
     }

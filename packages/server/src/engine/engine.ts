@@ -156,7 +156,12 @@ export class Engine extends EventEmitter<EngineEvents> {
       return;
     }
     if (verdict.session) {
-      if (!verdict.session.handleRequest(req, res)) respondEngineError(res, EngineErrorCodes.BAD_REQUEST);
+      const session = verdict.session;
+      if (query.transport !== session.transport.name) {
+        this.onProbeRequest(req, res, session, verdict.factory as RequestTransportFactory, query);
+        return;
+      }
+      if (!session.handleRequest(req, res)) respondEngineError(res, EngineErrorCodes.BAD_REQUEST);
       return;
     }
     this.handshake(req, { kind: "http", res }, query, verdict.factory, (id, handshake) => {
@@ -278,8 +283,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   ): Session {
     const options = this.options;
     const session = new Session(id, handshake, transport, options);
+    // Ladder extensions are offered only to a client that asked for them with `ladder=1` (PROTOCOL.md).
+    const asked = handshake.query.ladder === "1";
     const upgrades = options.allowUpgrades
-      ? factory.upgradesTo.filter((t) => options.transports.includes(t))
+      ? factory.upgradesTo.filter((t) => options.transports.includes(t) && (asked || !isExtension(t)))
       : [];
     session.open(
       encodeHandshake({
@@ -300,6 +307,34 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
     });
     this.emit("connection", session);
+  }
+
+  /**
+   * An HTTP request naming another transport than its session's: a request of a probe in progress (a streaming
+   * probe's POSTs), or the GET that starts probing a request-driven transport the session may upgrade to.
+   */
+  private onProbeRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    session: Session,
+    factory: RequestTransportFactory,
+    query: Query,
+  ): void {
+    const name = query.transport ?? "";
+    if (session.handleProbeRequest(name, req, res)) return;
+    const current = TRANSPORTS.get(session.transport.name);
+    const allowed =
+      req.method === "GET" &&
+      this.options.allowUpgrades &&
+      current?.upgradesTo.includes(name) === true &&
+      session.canUpgrade();
+    if (!allowed) {
+      respondEngineError(res, EngineErrorCodes.BAD_REQUEST);
+      return;
+    }
+    const probe = factory.create(this.transportContext(query, false, session.id));
+    session.beginUpgrade(probe);
+    probe.onRequest?.(req, res);
   }
 
   private onProbeSocket(
@@ -395,4 +430,9 @@ function settle<T>(run: () => T | Promise<T>, ok: (value: T) => void, fail: (err
   }
   if (value instanceof Promise) value.then(ok, fail);
   else ok(value);
+}
+
+function isExtension(name: string): boolean {
+  const factory = TRANSPORTS.get(name);
+  return factory?.kind === "request" && factory.extension === true;
 }

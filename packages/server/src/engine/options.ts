@@ -25,7 +25,11 @@ export interface EngineOptions {
   upgradeTimeout: number;
   /** Largest accepted HTTP body / WebSocket message, bytes (`maxPayload` in the handshake). Default 1e6. */
   maxHttpBufferSize: number;
-  /** Transports allowed for handshakes and upgrades. Default `["polling", "websocket"]`. */
+  /**
+   * Transports allowed for handshakes and upgrades. Default `["polling", "websocket", "streaming"]`: streaming is
+   * a Ladder extension that only clients asking for it (`ladder=1`, see PROTOCOL.md) are offered, so official
+   * clients see exactly the reference handshake either way.
+   */
   transports: string[];
   /** Whether polling sessions may upgrade. Default true. */
   allowUpgrades: boolean;
@@ -58,6 +62,11 @@ export interface EngineOptions {
    * reason `"buffer overflow"`; volatile packets are never buffered at all. Ladder addition; default 10000.
    */
   maxBufferedPackets: number;
+  /**
+   * Byte budget of one streaming response: past it the server ends the response at a part boundary and the
+   * client reopens it on the same sid. Ladder addition; default 131072 (128 KiB).
+   */
+  streamingResponseLimit: number;
   /** How long a polling transport waits for a GET to deliver a pending close packet, ms. Default 30000. */
   closeTimeout: number;
   /** The clock; inject {@link ManualTimers} in tests. */
@@ -79,7 +88,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   pingTimeout: 20000,
   upgradeTimeout: 10000,
   maxHttpBufferSize: 1e6,
-  transports: ["polling", "websocket"],
+  transports: ["polling", "websocket", "streaming"],
   allowUpgrades: true,
   allowRequest: undefined,
   cors: false,
@@ -90,6 +99,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   allowEIO3: false,
   generateId: defaultGenerateId,
   maxBufferedPackets: 10000,
+  streamingResponseLimit: 128 * 1024,
   closeTimeout: 30000,
   timers: realTimers,
   unknownSession: undefined,

@@ -31,7 +31,8 @@ const NOOP_FLUSH_INTERVAL = 100;
  * an error, or no `5` within upgradeTimeout closes the probe transport only; the session lives on.
  */
 export class UpgradeAttempt {
-  private readonly probe: Transport;
+  /** The transport being tested. */
+  readonly probe: Transport;
   private readonly host: UpgradeHost;
   private readonly options: EngineOptions;
   private timeout: TimerHandle | undefined;

@@ -1,6 +1,7 @@
 import type { WebSocket } from "ws";
 import { PollingTransport } from "./polling.js";
 import { JsonpPollingTransport } from "./polling-jsonp.js";
+import { StreamingTransport } from "./streaming.js";
 import type { Transport, TransportContext } from "./transport.js";
 import { WebSocketTransport } from "./websocket.js";
 
@@ -9,6 +10,11 @@ export interface RequestTransportFactory {
   readonly kind: "request";
   /** Transports a session on this one may be upgraded to (advertised in the handshake's `upgrades`). */
   readonly upgradesTo: readonly string[];
+  /**
+   * A Ladder extension: advertised in `upgrades` only to clients that sent the `ladder=1` marker (official
+   * clients never do, so their handshake stays byte-identical to the reference).
+   */
+  readonly extension?: boolean;
   create(ctx: TransportContext): Transport;
 }
 
@@ -30,9 +36,18 @@ export const TRANSPORTS: ReadonlyMap<string, TransportFactory> = new Map<string,
     "polling",
     {
       kind: "request",
-      upgradesTo: ["websocket"],
+      upgradesTo: ["websocket", "streaming"],
       create: (ctx) =>
         ctx.query.j !== undefined ? new JsonpPollingTransport(ctx) : new PollingTransport(ctx),
+    },
+  ],
+  [
+    "streaming",
+    {
+      kind: "request",
+      upgradesTo: ["websocket"],
+      extension: true,
+      create: (ctx) => new StreamingTransport(ctx),
     },
   ],
   ["websocket", { kind: "websocket", upgradesTo: [], create: (ctx, ws) => new WebSocketTransport(ctx, ws) }],

@@ -1,0 +1,196 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  createBoundary,
+  encodePacket,
+  encodeStreamEnd,
+  encodeStreamPart,
+  encodeStreamPrelude,
+  streamingContentType,
+} from "@ladder/protocol";
+import { LadderServerError } from "../errors.js";
+import { respondEngineError } from "../http/respond.js";
+import type { TimerHandle } from "../timers.js";
+import { PollingTransport } from "./polling.js";
+import type { OutPacket } from "./transport.js";
+
+/** Default byte budget of one streaming response (the figure SockJS uses). */
+export const DEFAULT_STREAMING_RESPONSE_LIMIT = 128 * 1024;
+
+/**
+ * Ladder streaming (docs/streaming.md in @ladder/protocol): a GET answered with a long-lived
+ * `multipart/x-mixed-replace` response, one part per Engine.IO packet; upstream POSTs are exactly polling's
+ * (inherited). Writable while a response is open and the socket is not congested.
+ *
+ * A response ends with the closing delimiter, at a part boundary, when:
+ * - it has carried `streamingResponseLimit` bytes (the client reopens it on the same sid; packets sent in
+ *   between wait in the session's buffer, as between two polls);
+ * - a `noop` is sent: the session only sends noops to release a client's pending downstream request (an
+ *   upgrade in progress, a close), which for a stream means ending it — so an upgrade from streaming pauses
+ *   exactly as one from polling does;
+ * - a `close` packet is sent.
+ *
+ * Binary messages are written as base64 records (`b...`), so every part is text: the old-browser reader only
+ * has `responseText`. The client aborting an open response is an error, as for a pending poll.
+ */
+export class StreamingTransport extends PollingTransport {
+  override readonly name: string = "streaming";
+
+  private res: ServerResponse | undefined;
+  private boundary = "";
+  private bytes = 0;
+  private firstStream = true;
+  private congested = false;
+  /** A close requested while no stream was open: delivered by the next one, or dropped after closeTimeout. */
+  private closeWaiting: (() => void) | undefined;
+  private closeWaitTimer: TimerHandle | undefined;
+
+  private get limit(): number {
+    const limit = this.ctx.options.streamingResponseLimit;
+    return typeof limit === "number" && limit > 0 ? limit : DEFAULT_STREAMING_RESPONSE_LIMIT;
+  }
+
+  /** A GET: opens the stream. */
+  protected override onPoll(req: IncomingMessage, res: ServerResponse): void {
+    if (this.res) {
+      // Two open streams at once: the session cannot tell which one the client reads.
+      respondEngineError(res, 3);
+      this.onError("transport error", new LadderServerError("LADDER_ERR_REQUEST_OVERLAP", "GET"));
+      return;
+    }
+    if (this.readyState === "closed" || this.discarded) {
+      respondEngineError(res, 3);
+      return;
+    }
+    this.boundary = createBoundary();
+    const headers: Record<string, string | string[]> = {
+      "Content-Type": streamingContentType(this.boundary),
+      // Proxies and browsers must neither cache nor buffer nor sniff the stream.
+      "Cache-Control": "no-store",
+      "X-Accel-Buffering": "no",
+      "X-Content-Type-Options": "nosniff",
+    };
+    const initial = this.firstStream && this.ctx.handshake;
+    this.firstStream = false;
+    this.ctx.onHeaders(headers, req, initial);
+    if (!res.writable || res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(200, headers);
+    const prelude = encodeStreamPrelude();
+    res.write(prelude);
+    this.bytes = prelude.length;
+    this.res = res;
+    this.congested = false;
+    res.once("close", this.onStreamAborted);
+    res.on("drain", this.onStreamDrain);
+    this.writable = true;
+    this.emit("drain");
+    if (this.writable && this.closeWaiting) this.send([{ type: "noop" }]);
+  }
+
+  private readonly onStreamAborted = (): void => {
+    // Reached only when the client went away before we ended the response.
+    this.detachStream();
+    this.onError("transport error", new LadderServerError("LADDER_ERR_POLL_ABORTED", "GET"));
+  };
+
+  private readonly onStreamDrain = (): void => {
+    if (!this.congested || !this.res) return;
+    this.congested = false;
+    this.writable = true;
+    this.emit("drain");
+  };
+
+  private detachStream(): ServerResponse | undefined {
+    const res = this.res;
+    this.res = undefined;
+    this.writable = false;
+    this.congested = false;
+    if (res) {
+      res.off("close", this.onStreamAborted);
+      res.off("drain", this.onStreamDrain);
+    }
+    return res;
+  }
+
+  protected override doSend(packets: readonly OutPacket[], written?: () => void): void {
+    const res = this.res;
+    if (!res) return;
+    const boundary = this.boundary;
+    let chunk = "";
+    let end = false;
+    let list = packets;
+    let afterWrite = written;
+    const close = this.closeWaiting;
+    if (close) {
+      this.clearCloseWait();
+      list = [...packets, { type: "close" }];
+      afterWrite = () => {
+        written?.();
+        close();
+      };
+    }
+    for (const packet of list) {
+      if (packet.type === "noop") {
+        end = true;
+        continue;
+      }
+      if (packet.type === "close") end = true;
+      chunk += encodeStreamPart(encodePacket(packet, false) as string, boundary);
+    }
+    this.bytes += Buffer.byteLength(chunk);
+    if (end || this.bytes >= this.limit) {
+      // The budget is checked after whole parts: a part is never split across responses.
+      this.detachStream();
+      res.end(chunk + encodeStreamEnd(boundary), afterWrite);
+      return;
+    }
+    if (!res.write(chunk, afterWrite)) {
+      // Backpressure: the session keeps packets (bounded by maxBufferedPackets) until the socket drains.
+      this.writable = false;
+      this.congested = true;
+    }
+  }
+
+  protected override doClose(done: () => void): void {
+    if (this.writable) {
+      this.send([{ type: "close" }]);
+      done();
+    } else if (this.discarded || this.res) {
+      // No stream, or a congested one: nothing waits for the client.
+      done();
+    } else {
+      const timers = this.ctx.options.timers;
+      const finish = () => {
+        this.clearCloseWait();
+        done();
+      };
+      this.closeWaiting = finish;
+      this.closeWaitTimer = timers.setTimeout(finish, this.ctx.options.closeTimeout);
+    }
+  }
+
+  private clearCloseWait(): void {
+    if (this.closeWaitTimer !== undefined) this.ctx.options.timers.clearTimeout(this.closeWaitTimer);
+    this.closeWaitTimer = undefined;
+    this.closeWaiting = undefined;
+  }
+
+  override discard(): void {
+    super.discard();
+    this.endStream();
+  }
+
+  protected override onClose(): void {
+    this.clearCloseWait();
+    this.endStream();
+    super.onClose();
+  }
+
+  /** Ends an open response with the closing delimiter (nothing more is coming on it). */
+  private endStream(): void {
+    const res = this.detachStream();
+    if (res && !res.writableEnded) res.end(encodeStreamEnd(this.boundary));
+  }
+}
