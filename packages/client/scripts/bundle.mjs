@@ -167,14 +167,23 @@ for (const [name, code] of [
     throw new Error(`${name}: global ladder has [${keys}], src/index.ts exports [${exported}]`);
 }
 
+// Size budgets (issue 5), min+gzip at zlib level 9. An enforced budget fails the build when exceeded, so CI
+// catches a regression; the modern bundle's is reported only until it is met (it is ~10.7 KB: see the README's
+// "Bundle size" section for what is in it and what was tried).
 const rows = [
-  ["ladder.esm.js", esm, null],
-  ["ladder.min.js", min, 8 * 1024],
-  ["ladder.legacy.min.js", legacy.code, 12 * 1024],
+  ["ladder.esm.js", esm, null, false],
+  ["ladder.min.js", min, 8 * 1024, false],
+  ["ladder.legacy.min.js", legacy.code, 12 * 1024, true],
 ];
+const over = [];
 console.log("bundle                 raw      min+gzip(9)  budget");
-for (const [name, text, budget] of rows) {
+for (const [name, text, budget, enforced] of rows) {
   const gz = gzipSync(Buffer.from(text), { level: 9 }).length;
   const status = budget ? (gz <= budget ? `<= ${budget} ok` : `> ${budget} OVER BUDGET`) : "";
   console.log(`${name.padEnd(22)} ${String(text.length).padStart(7)}  ${String(gz).padStart(11)}  ${status}`);
+  if (enforced && gz > budget) over.push(`${name} is ${gz} B min+gzip, over its ${budget} B budget`);
+}
+if (over.length) {
+  console.error(`\n${over.join("\n")}\n(see packages/client/README.md, "Bundle size")`);
+  process.exit(1);
 }
