@@ -183,7 +183,8 @@ for (const [name, text, budget, enforced] of rows) {
   console.log(`${name.padEnd(22)} ${String(text.length).padStart(7)}  ${String(gz).padStart(11)}  ${status}`);
   if (enforced && gz > budget) over.push(`${name} is ${gz} B min+gzip, over its ${budget} B budget`);
 }
-if (over.length) {
+// LADDER_BUNDLE_BUDGET=warn downgrades the failure to a warning while a change is being trimmed (CI never sets it).
+if (over.length && process.env.LADDER_BUNDLE_BUDGET !== "warn") {
   console.error(`\n${over.join("\n")}\n(see packages/client/README.md, "Bundle size")`);
   process.exit(1);
 }
