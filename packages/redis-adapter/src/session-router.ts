@@ -60,7 +60,9 @@ export function createSessionRouter(
   const nodesKey = `${options.keyPrefix ?? "ladder"}#nodes`;
   const nodeId = randomBytes(6).toString("base64url").replace(/[-_]/g, "x");
   const addresses = new Map<string, URL>();
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // No socket cap: a forwarded long-poll GET holds its connection for up to pingInterval, and a cap would queue
+  // other sessions' requests behind them.
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: 256 });
 
   async function ownerOf(id: string): Promise<URL | undefined> {
     const cached = addresses.get(id);

@@ -52,7 +52,9 @@ describe("redis adapter: no sticky sessions (requests for another node's session
 
   before(async () => {
     await ensureRedis();
-    nodes = await Promise.all(["A", "B", "C"].map((n) => NodeProcess.start(n, prefix)));
+    // Long pings: the held long-polls below must end with the broadcast, not with a ping.
+    const env = { LADDER_PING_INTERVAL: "20000" };
+    nodes = await Promise.all(["A", "B", "C"].map((n) => NodeProcess.start(n, prefix, env)));
   });
 
   after(async () => {
@@ -83,6 +85,36 @@ describe("redis adapter: no sticky sessions (requests for another node's session
     await c.call("emit", { ev: "hey", args: [1] });
     expect((await http(b.port, "GET", `${EIO}&sid=${sid}`)).body).to.equal('42["hey",1]');
     expect(await http(a.port, "POST", `${EIO}&sid=${sid}`, "1")).to.deep.equal({ status: 200, body: "ok" });
+  });
+
+  it("300 long-polls of A's sessions held open through B at once are all answered by one broadcast", async () => {
+    const [a, b, c] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    const sids: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const open = await http(a.port, "GET", EIO);
+      const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+      await http(a.port, "POST", `${EIO}&sid=${sid}`, "40");
+      await http(a.port, "GET", `${EIO}&sid=${sid}`); // the CONNECT reply
+      sids.push(sid);
+    }
+    const order: string[] = [];
+    const polls = sids.map((sid) =>
+      http(b.port, "GET", `${EIO}&sid=${sid}`).then((r) => {
+        order.push("get");
+        return r;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 300)); // the GETs reach A through B and wait there
+    // While 300 forwarded long-polls are held, another request through B is not queued behind them.
+    const open = await http(a.port, "GET", EIO);
+    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    expect((await http(b.port, "POST", `${EIO}&sid=${sid}`, "40")).body).to.equal("ok");
+    order.push("post");
+    await c.call("emit", { ev: "wake", args: [] });
+    const bodies = (await Promise.all(polls)).map((r) => r.body);
+    expect(order[0]).to.equal("post");
+    expect(bodies.filter((body) => body === '42["wake"]')).to.have.length(300);
+    await Promise.all([...sids, sid].map((id) => http(a.port, "POST", `${EIO}&sid=${id}`, "1")));
   });
 
   it("an unknown sid (no such node) is answered Session ID unknown", async () => {
