@@ -1,5 +1,6 @@
 import { request } from "node:http";
 import type { Socket } from "@ladder/client";
+import { parseStreamingContentType, StreamParser } from "@ladder/protocol";
 import { expect } from "chai";
 import WebSocket from "ws";
 import {
@@ -14,6 +15,38 @@ import {
 } from "./cluster.js";
 
 const EIO = "/socket.io/?EIO=4&transport=polling";
+const STREAM = "/socket.io/?EIO=4&transport=streaming";
+
+/** A streaming GET read part by part (the multipart parser of @ladder/protocol). */
+class RawStream {
+  status = 0;
+  parts: string[] = [];
+  finished = false;
+  private readonly req: ReturnType<typeof request>;
+  constructor(port: number, path: string) {
+    this.req = request({ host: "127.0.0.1", port, path, method: "GET", agent: false }, (res) => {
+      this.status = res.statusCode ?? 0;
+      const boundary = parseStreamingContentType(String(res.headers["content-type"] ?? ""));
+      const parser = boundary ? new StreamParser({ boundary }) : undefined;
+      res.on("data", (chunk: Buffer) => {
+        if (parser) for (const part of parser.push(new Uint8Array(chunk))) this.parts.push(part);
+      });
+      res.on("end", () => {
+        this.finished = true;
+      });
+      res.on("error", () => {
+        this.finished = true;
+      });
+    });
+    this.req.on("error", () => {
+      this.finished = true;
+    });
+    this.req.end();
+  }
+  abort(): void {
+    this.req.destroy();
+  }
+}
 
 function http(
   port: number,
@@ -53,7 +86,7 @@ describe("redis adapter: no sticky sessions (requests for another node's session
   before(async () => {
     await ensureRedis();
     // Long pings: the held long-polls below must end with the broadcast, not with a ping.
-    const env = { LADDER_PING_INTERVAL: "20000" };
+    const env = { LADDER_PING_INTERVAL: "20000", LADDER_STREAM_LIMIT: "4096" };
     nodes = await Promise.all(["A", "B", "C"].map((n) => NodeProcess.start(n, prefix, env)));
   });
 
@@ -115,6 +148,33 @@ describe("redis adapter: no sticky sessions (requests for another node's session
     expect(order[0]).to.equal("post");
     expect(bodies.filter((body) => body === '42["wake"]')).to.have.length(300);
     await Promise.all([...sids, sid].map((id) => http(a.port, "POST", `${EIO}&sid=${id}`, "1")));
+  });
+
+  it("a streaming session opened on A: POSTs through B, the reopened streaming GET on C streams A's parts", async () => {
+    const [a, b, c] = nodes as [NodeProcess, NodeProcess, NodeProcess];
+    const first = new RawStream(a.port, `${STREAM}`);
+    await until(() => first.parts.length >= 1, 5000, "open part");
+    const sid = (JSON.parse(first.parts[0]!.slice(1)) as { sid: string }).sid;
+    expect(await http(b.port, "POST", `${STREAM}&sid=${sid}`, "40")).to.deep.equal({
+      status: 200,
+      body: "ok",
+    });
+    await until(() => first.parts.some((p) => p.startsWith("40")), 5000, "CONNECT reply");
+    // 60 events of ~200 bytes: more than the 4 KiB response budget, so the first response ends on A and the
+    // client's next streaming GET (here: to C, which forwards it) carries the rest.
+    const filler = "y".repeat(200);
+    for (let i = 0; i < 60; i++) await b.call("emit", { ev: "s", args: [i, filler] });
+    await until(() => first.finished, 5000, "first response ended at the budget");
+    const second = new RawStream(c.port, `${STREAM}&sid=${sid}`);
+    const events = () =>
+      [...first.parts, ...second.parts]
+        .filter((p) => p.startsWith('42["s"'))
+        .map((p) => JSON.parse(p.slice(2))[1]);
+    await until(() => events().length >= 60, 5000, "every event");
+    expect(events()).to.deep.equal([...Array(60).keys()]);
+    expect(second.status).to.equal(200);
+    expect(second.parts.filter((p) => p.startsWith('42["s"')).length).to.be.greaterThan(10); // through C
+    second.abort();
   });
 
   it("an unknown sid (no such node) is answered Session ID unknown", async () => {
