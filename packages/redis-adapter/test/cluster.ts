@@ -140,7 +140,7 @@ export class NodeProcess {
   }
 }
 
-export type Mode = "polling" | "websocket";
+export type Mode = "polling" | "websocket" | "streaming";
 
 /** A Ladder client on one transport (no upgrade), its received events recorded. */
 export function client(
