@@ -36,6 +36,12 @@ const leanProtocol = {
     b.onResolve({ filter: /^@ladder\/protocol$/ }, () => ({
       path: join(root, "../protocol/src/lean/index.ts"),
     }));
+    // Every protocol module that throws (the streaming parser, utf8...) gets the code-only ProtocolError.
+    b.onResolve({ filter: /^(\.\.?\/)+errors\.js$/ }, (args) =>
+      /[\\/]protocol[\\/]src[\\/]/.test(args.importer) && !/[\\/]lean[\\/]/.test(args.importer)
+        ? { path: join(root, "../protocol/src/lean/errors.ts") }
+        : undefined,
+    );
   },
 };
 

@@ -16,19 +16,19 @@
 import type { Handshake } from "../engine/handshake.js";
 import { hasOwn } from "../engine/own.js";
 import type { EnginePacket, EnginePacketType } from "../engine/packet-types.js";
+import type { ProtocolErrorCode } from "../errors.js";
 import type { DecoderOptions, SocketPacket } from "../socket/types.js";
+import { ProtocolError } from "./errors.js";
 
 export * from "../index.js";
+export { isProtocolError, PROTOCOL_ERRORS, ProtocolError } from "./errors.js";
 
 interface CodedError extends Error {
   code: string;
 }
 
 function fail(code: string): never {
-  const err = new Error("LADDER_ERR_" + code) as CodedError;
-  err.name = "ProtocolError";
-  err.code = err.message;
-  throw err;
+  throw new ProtocolError(("LADDER_ERR_" + code) as ProtocolErrorCode);
 }
 
 const TYPES = "open close ping pong message upgrade noop".split(" ") as EnginePacketType[];
