@@ -1,10 +1,12 @@
 import { execFileSync } from "node:child_process";
+import { transports } from "@ladder/client";
 import { expect } from "chai";
 import {
   cleanupPrefix,
   client,
   connected,
   ensureRedis,
+  type Mode,
   NodeProcess,
   newPrefix,
   redisAnswers,
@@ -91,8 +93,9 @@ describe("redis adapter: faults", function () {
 
     before(async () => {
       await ensureRedis();
+      // One node more than the transports tried: each test kills the node its client landed on.
       nodes = await Promise.all(
-        ["A", "B", "C"].map((n) => NodeProcess.start(n, prefix, { LADDER_RECOVERY: "1" })),
+        ["A", "B", "C", "D"].map((n) => NodeProcess.start(n, prefix, { LADDER_RECOVERY: "1" })),
       );
       nginx = await startNginx(nodes.map((n) => n.port));
     });
@@ -104,7 +107,10 @@ describe("redis adapter: faults", function () {
       await cleanupPrefix(prefix);
     });
 
-    for (const mode of ["websocket", "polling"] as const) {
+    const modes: Mode[] = transports.streaming
+      ? ["websocket", "polling", "streaming"]
+      : ["websocket", "polling"];
+    for (const mode of modes) {
       it(`its ${mode} clients reconnect to another node and recover (id, rooms, missed packets)`, async () => {
         const tc = client(`http://127.0.0.1:${nginx.port}`, mode, `victim-${mode}`, {
           agent: false,

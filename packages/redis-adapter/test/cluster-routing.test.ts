@@ -1,5 +1,6 @@
 import { request } from "node:http";
 import type { Socket } from "@ladder/client";
+import { transports } from "@ladder/client";
 import { parseStreamingContentType, StreamParser } from "@ladder/protocol";
 import { expect } from "chai";
 import WebSocket from "ws";
@@ -8,6 +9,7 @@ import {
   client,
   connected,
   ensureRedis,
+  type Mode,
   NodeProcess,
   newPrefix,
   type TestClient,
@@ -250,7 +252,10 @@ describe("redis adapter: connection state recovery across nodes", function () {
     await cleanupPrefix(prefix);
   });
 
-  for (const mode of ["polling", "websocket"] as const) {
+  const modes: Mode[] = transports.streaming
+    ? ["polling", "websocket", "streaming"]
+    : ["polling", "websocket"];
+  for (const mode of modes) {
     it(`a ${mode} client reconnecting to another node gets its id, rooms and missed packets`, async () => {
       const [a, b, c] = nodes as [NodeProcess, NodeProcess, NodeProcess];
       const tc = client(a.url, mode, `rec-${mode}`, { reconnectionDelay: 600, reconnectionDelayMax: 600 });
