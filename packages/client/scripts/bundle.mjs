@@ -45,6 +45,19 @@ const leanProtocol = {
   },
 };
 
+// The modern and ESM bundles target browsers that all have TextEncoder and a fatal TextDecoder: the protocol's
+// UTF-8 module (used by the streaming parser) becomes a thin wrapper over them, without the portable decoder.
+const nativeUtf8 = {
+  name: "native-utf8",
+  setup(b) {
+    b.onResolve({ filter: /^(\.\.?\/)+utf8\.js$/ }, (args) =>
+      /[\\/]protocol[\\/]src[\\/]/.test(args.importer) && !/[\\/]lean[\\/]/.test(args.importer)
+        ? { path: join(root, "../protocol/src/lean/utf8-native.ts") }
+        : undefined,
+    );
+  },
+};
+
 // The modern IIFE is for browsers that all have CORS-capable XHR: the JSONP and fetch() polling flavours (for
 // IE-class browsers without CORS, and for XHR-less hosts such as Node or workers) stay in the legacy and ESM
 // bundles. Here both names are the XHR transport, so `forceJSONP` falls back to XHR instead of failing.
@@ -77,7 +90,7 @@ const common = {
   entryPoints: [entry],
   bundle: true,
   platform: "browser",
-  plugins: [noWs, leanProtocol, codeOnlyErrors],
+  plugins: [noWs, leanProtocol, codeOnlyErrors, nativeUtf8],
   inject: [join(root, "scripts/global-shim.js")],
   define: { globalThis: "__ladderGlobal" },
   write: false,
@@ -114,7 +127,7 @@ const modern = await esb({
   entryPoints: [globalEntry],
   format: "iife",
   target: "es2018",
-  plugins: [noWs, leanProtocol, codeOnlyErrors, xhrOnly],
+  plugins: [noWs, leanProtocol, codeOnlyErrors, nativeUtf8, xhrOnly],
 });
 const min = (await minify(modern, terserOptions(2018))).code;
 writeFileSync(join(dist, "ladder.min.js"), min);
