@@ -3,6 +3,8 @@
 import { expect } from "chai";
 import * as full from "../src/index.js";
 import * as lean from "../src/lean/index.js";
+import * as nativeUtf8 from "../src/lean/utf8-native.js";
+import * as utf8 from "../src/utf8.js";
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -270,5 +272,32 @@ describe("lean client codecs (browser bundles)", () => {
     expect(codeOf(() => d.add(bytes(1, 1)))).to.equal("LADDER_ERR_SIO_UNEXPECTED_BINARY");
     d.add('51-["a",{"_placeholder":true,"num":0}]');
     expect(codeOf(() => d.add('2["a"]'))).to.equal("LADDER_ERR_SIO_UNEXPECTED_TEXT");
+  });
+
+  it("utf8-native (modern bundles): the same text and the same LADDER_ERR_UTF8_INVALID as the portable codec", () => {
+    const text = "a\u00e9\u20ac\ud83d\ude00z";
+    const encoded = nativeUtf8.utf8Encode(text);
+    expect(Array.from(encoded)).to.deep.equal(Array.from(utf8.utf8Encode(text)));
+    expect(nativeUtf8.utf8Decode(encoded)).to.equal(text);
+    // Split inside every character: held back, then completed.
+    for (let cut = 0; cut <= encoded.length; cut++) {
+      const d = new nativeUtf8.Utf8StreamDecoder();
+      expect(d.write(encoded.subarray(0, cut)) + d.write(encoded.subarray(cut)) + d.end()).to.equal(text);
+    }
+    for (const bad of [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xff]]) {
+      const bytes = Uint8Array.from(bad);
+      expect(
+        codeOf(() => nativeUtf8.utf8Decode(bytes)),
+        String(bad),
+      ).to.equal("LADDER_ERR_UTF8_INVALID");
+      expect(
+        codeOf(() => utf8.utf8Decode(bytes)),
+        String(bad),
+      ).to.equal("LADDER_ERR_UTF8_INVALID");
+    }
+    const d = new nativeUtf8.Utf8StreamDecoder();
+    expect(d.write(Uint8Array.of(0xe2, 0x82))).to.equal("");
+    expect(codeOf(() => d.end())).to.equal("LADDER_ERR_UTF8_INVALID");
+    expect(d.write(Uint8Array.of(0x41)) + d.end()).to.equal("A");
   });
 });
