@@ -430,7 +430,14 @@ export class RedisAdapter extends InMemoryAdapter {
           rooms: [...s.rooms],
           data: s.data,
         }));
-        this.reply(origin, [MSG.FETCH_RESPONSE, this.uid, m[2], sockets]);
+        try {
+          this.reply(origin, [MSG.FETCH_RESPONSE, this.uid, m[2], sockets]);
+        } catch {
+          // Some socket.data msgpack cannot carry (a function, a class instance with cycles...): answer without
+          // data rather than not at all (the origin would wait for requestsTimeout and fail the whole call).
+          const plain = sockets.map((s) => ({ ...s, data: safeData(s.data) }));
+          this.reply(origin, [MSG.FETCH_RESPONSE, this.uid, m[2], plain]);
+        }
         return;
       }
       case MSG.FETCH_RESPONSE: {
@@ -490,6 +497,16 @@ export class RedisAdapter extends InMemoryAdapter {
 
   private nextRequestId(): string {
     return `${this.uid}:${++this.requestCount}`;
+  }
+}
+
+/** `data` if msgpack can encode it, else null. */
+function safeData(data: unknown): unknown {
+  try {
+    encodeMessage([0, "", data]);
+    return data;
+  } catch {
+    return null;
   }
 }
 

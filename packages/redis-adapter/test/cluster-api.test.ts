@@ -195,6 +195,19 @@ describe("redis adapter: every socket-layer API across three node processes", fu
     await until(async () => (await nodes[0]!.call<number>("serverCount")) === 3, 5000, "silent node gone");
   });
 
+  it("fetchSockets still answers when a remote socket.data cannot be encoded (that socket's data is null)", async () => {
+    const odd = client(nodes[2]!.url, "websocket", "unencodable");
+    try {
+      await connected(odd);
+      const all = await nodes[0]!.call<Array<{ id: string; data: unknown }>>("fetchSockets");
+      expect(all).to.have.length(clients.length + 1);
+      expect(all.find((s) => s.id === odd.socket.id)?.data).to.equal(null);
+      expect(all.filter((s) => s.data === null)).to.have.length(1);
+    } finally {
+      odd.socket.disconnect();
+    }
+  });
+
   it("disconnectSockets from one node disconnects clients on another", async () => {
     const victim = clients[2]!; // node B, polling
     const id = victim.socket.id;
