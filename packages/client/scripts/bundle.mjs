@@ -72,6 +72,24 @@ const xhrOnly = {
   },
 };
 
+// The legacy bundle leaves the streaming transport out (issue 6): its parser, UTF-8 decoder and reader are ~4 KB
+// min+gzip, which the legacy budget (issue 5) cannot hold; and the per-origin transport memory
+// (rememberTransport), which matters little without streaming. Legacy pages climb polling → websocket; the modern
+// and ESM bundles and the Node build carry both.
+const noStreaming = {
+  name: "no-streaming",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]transports[\\/]streaming\.ts$/ }, () => ({
+      contents: "export const canStream = () => false; export class Streaming {}",
+      loader: "ts",
+    }));
+    b.onLoad({ filter: /[\\/]engine[\\/]remember\.ts$/ }, () => ({
+      contents: "export const recallTransport = () => null; export const rememberTransport = () => {};",
+      loader: "ts",
+    }));
+  },
+};
+
 // Error descriptions are documentation (src/errors.ts, the README); in the browser bundles an error's message is
 // its stable code (clientError falls back to it), which is what programs test anyway.
 const codeOnlyErrors = {
@@ -140,7 +158,12 @@ writeFileSync(join(dist, "ladder.min.js"), min);
 const ES5_HELPERS =
   "function __extends(d,b){function P(){this.constructor=d}P.prototype=b.prototype;d.prototype=new P}" +
   "function __spreadArray(to,from){return to.concat(Array.prototype.slice.call(from))}";
-const iife = await esb({ entryPoints: [globalEntry], format: "iife", target: "es2017" });
+const iife = await esb({
+  entryPoints: [globalEntry],
+  format: "iife",
+  target: "es2017",
+  plugins: [noWs, leanProtocol, codeOnlyErrors, noStreaming],
+});
 const lowered = ts.transpileModule(iife, {
   compilerOptions: {
     target: ts.ScriptTarget.ES5,

@@ -1,6 +1,7 @@
 import { PollingFetch } from "./transports/polling-fetch.js";
 import { PollingJsonp } from "./transports/polling-jsonp.js";
 import { hasCorsXhr, PollingXhr } from "./transports/polling-xhr.js";
+import { canStream, Streaming } from "./transports/streaming.js";
 import type { Transport, TransportOptions } from "./transports/transport.js";
 import { WebSocketTransport, webSocketConstructor } from "./transports/websocket.js";
 
@@ -38,6 +39,8 @@ const polling: TransportFactory = {
   },
 };
 
+const streaming: TransportFactory = { rank: 2, available: canStream, create: (opts) => new Streaming(opts) };
+
 const websocket: TransportFactory = {
   rank: 3,
   available: (opts) => !!webSocketConstructor(opts),
@@ -50,5 +53,6 @@ const websocket: TransportFactory = {
  */
 export const transports: { [name: string]: TransportFactory | undefined } = {
   polling,
+  streaming,
   websocket,
 };

@@ -16,12 +16,26 @@ export interface EngineOptions {
   addTrailingSlash?: boolean;
   /** Extra query parameters sent with every request. */
   query?: Record<string, string | number | boolean> | string;
-  /** Transports to use, in order of preference for the first connection. Default ["polling", "websocket"]. */
+  /**
+   * Transports to use; the first opens the session, the others are climbed to by probes, best first (websocket >
+   * streaming > polling). Default ["polling", "websocket", "streaming"]. Listing "streaming" adds `ladder=1` to
+   * the requests so a Ladder server offers it.
+   */
   transports?: string[];
   /** Probe and upgrade to a better transport after the handshake. Default true. */
   upgrade?: boolean;
   /** Start with the transport the last successful upgrade reached (in this page/process). Default false. */
   rememberUpgrade?: boolean;
+  /**
+   * Remember per origin (in localStorage, where the page has it) the transport the last session reached and start
+   * the next session there; forgotten as soon as it fails. Opt-in; default false.
+   */
+  rememberTransport?: boolean;
+  /**
+   * Streaming: how long (ms) the first response may take to deliver its first part before the path is deemed to
+   * buffer (a store-and-forward proxy) and streaming is given up. Default 3000; 0 never gives up.
+   */
+  streamingTimeout?: number;
   /** When the first transport fails before the handshake, try the next one in `transports`. Default false. */
   tryAllTransports?: boolean;
   /** Add a cache-busting parameter to HTTP requests. Default true. */

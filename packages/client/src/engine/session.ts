@@ -14,6 +14,7 @@ import { assign, decodeQuery, hasOwn, parseUrl } from "../url.js";
 import { defaultBinaryType, toBinaryType, toBytes } from "./binary.js";
 import type { BinaryType, EngineOptions } from "./options.js";
 import { probe } from "./probe.js";
+import { recallTransport, rememberTransport } from "./remember.js";
 
 /** What the application can send: text, or binary in any form. */
 export type EngineData = string | ArrayBuffer | ArrayBufferView;
@@ -64,6 +65,8 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   private readonly _names: string[];
   private readonly _upgrade: boolean;
   private readonly _remember: boolean;
+  /** localStorage key suffix of `rememberTransport`, or null when that option is off. */
+  private readonly _origin: string | null;
   private readonly _tryAll: boolean;
   private readonly _upgradeTimeout: number;
   private readonly _timers: Timers;
@@ -118,10 +121,18 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
       WebSocket: o.WebSocket,
       protocols: o.protocols,
       wsOptions: o.wsOptions,
+      streamingTimeout: o.streamingTimeout,
     };
-    this._names = (o.transports || ["polling", "websocket"]).slice();
+    this._names = (o.transports || ["polling", "websocket", "streaming"]).slice();
+    // Ladder's extensions (streaming) are offered only to a client that asks with ladder=1 (PROTOCOL.md); an
+    // official server ignores the parameter.
+    if (this._names.indexOf("streaming") >= 0) query.ladder = "1";
     this._upgrade = o.upgrade !== false;
     this._remember = !!o.rememberUpgrade;
+    const t = this._topts;
+    this._origin = o.rememberTransport
+      ? (t.secure ? "https://" : "http://") + t.hostname + ":" + t.port + t.path
+      : null;
     this._tryAll = !!o.tryAllTransports;
     this._upgradeTimeout = o.upgradeTimeout !== undefined ? o.upgradeTimeout : 10000;
     this.binaryType = o.binaryType || defaultBinaryType();
@@ -137,8 +148,9 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
       const factory = registry[name];
       if (factory?.available(this._topts)) names.push(name);
     }
-    if (this._remember && remembered && names.indexOf(remembered) > 0) {
-      names = [remembered].concat(names.filter((n) => n !== remembered));
+    const recalled = this._origin ? recallTransport(this._origin) : this._remember ? remembered : null;
+    if (recalled && names.indexOf(recalled) > 0) {
+      names = [recalled].concat(names.filter((n) => n !== recalled));
     }
     this.readyState = "opening";
     this._failed = {};
@@ -270,6 +282,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
           this._setTransport(next);
           this._upgrading = false;
           remembered = next.name;
+          if (this._origin) rememberTransport(this._origin, next.name);
           this.emit("upgrade", next.name);
           this._flush();
         },
@@ -287,6 +300,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
             this._flush();
           }
           if (remembered === name) remembered = null;
+          if (this._origin && recallTransport(this._origin) === name) rememberTransport(this._origin, null);
           if (this.readyState === "open") this.emit("upgradeError", err);
         }
         this._probeNext();
@@ -406,6 +420,8 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
 
   private _fail(err: LadderClientError): void {
     if (remembered && this.transport && remembered === this.transport.name) remembered = null;
+    if (this._origin && this.transport && this.readyState === "opening")
+      rememberTransport(this._origin, null);
     this.emit("error", err);
     this._onClose("transport error", err);
   }

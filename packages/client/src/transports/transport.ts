@@ -47,6 +47,8 @@ export interface TransportOptions {
   protocols?: string | string[];
   /** Passed to the `ws` constructor in Node (headers, agent, TLS options...). */
   wsOptions?: Record<string, unknown>;
+  /** Streaming: ms for the first part to arrive before the path is deemed buffering (0 = never). */
+  streamingTimeout?: number;
 }
 
 /** Why a transport closed, for `disconnect` details. */

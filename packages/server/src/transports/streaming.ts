@@ -141,7 +141,10 @@ export class StreamingTransport extends PollingTransport {
     }
     this.bytes += Buffer.byteLength(chunk);
     if (end || this.bytes >= this.limit) {
-      // The budget is checked after whole parts: a part is never split across responses.
+      // The budget is checked after each write, so a response ends at a part boundary and a batch (what the
+      // session had buffered while no response was open) is never split: splitting would leave packets in the
+      // transport that an upgrade committing meanwhile would lose. A response is thus at most the budget plus
+      // one batch.
       this.detachStream();
       res.end(chunk + encodeStreamEnd(boundary), afterWrite);
       return;
