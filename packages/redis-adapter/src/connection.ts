@@ -30,7 +30,8 @@ export class RedisConnection {
     const onError = opts.onError ?? (() => {});
     // Cross-node traffic during an outage is dropped, not queued: a queue would replay stale broadcasts minutes
     // later and grow without bound. Commands therefore fail fast while disconnected (see isReady()).
-    const base: RedisOptions = { maxRetriesPerRequest: 1, ...opts.redisOptions };
+    // commandTimeout: a Redis that hangs (rather than closes) must not stall the broadcasts queued behind an XADD.
+    const base: RedisOptions = { maxRetriesPerRequest: 1, commandTimeout: 5000, ...opts.redisOptions };
     this.ownsPub = !existing;
     this.pub = existing ?? (opts.url ? new Redis(opts.url, base) : new Redis(base));
     this.sub = this.pub.duplicate();

@@ -54,7 +54,7 @@ export function createSessionRouter(
   if (!options || (options.address !== undefined && !validAddress(options.address))) {
     throw new RedisAdapterError("LADDER_ERR_REDIS_OPTIONS", "address must be http://host:port");
   }
-  const redisOpts: RedisOptions = { maxRetriesPerRequest: 1, ...options.redisOptions };
+  const redisOpts: RedisOptions = { maxRetriesPerRequest: 1, commandTimeout: 5000, ...options.redisOptions };
   const redis = existing ?? (options.url ? new Redis(options.url, redisOpts) : new Redis(redisOpts));
   redis.on("error", options.onError ?? (() => {}));
   const nodesKey = `${options.keyPrefix ?? "ladder"}#nodes`;

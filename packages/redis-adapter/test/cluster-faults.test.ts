@@ -85,6 +85,41 @@ describe("redis adapter: faults", function () {
     });
   });
 
+  describe("Redis hangs (CLIENT PAUSE) with recovery on", () => {
+    const prefix = newPrefix();
+    let node: NodeProcess;
+    let tc: TestClient;
+
+    before(async () => {
+      await ensureRedis();
+      node = await NodeProcess.start("A", prefix, { LADDER_RECOVERY: "1", LADDER_COMMAND_TIMEOUT: "300" });
+    });
+
+    after(async () => {
+      tc?.socket.disconnect();
+      await node.stop();
+      await cleanupPrefix(prefix);
+    });
+
+    it("local delivery goes on after commandTimeout instead of waiting for Redis", async () => {
+      tc = client(node.url, "websocket", "hang");
+      await connected(tc);
+      const order: string[] = [];
+      execFileSync("redis-cli", ["-p", "6379", "client", "pause", "1500", "ALL"]);
+      const resumed = setTimeout(() => order.push("redis resumed"), 1500);
+      try {
+        for (let i = 0; i < 3; i++) await node.call("emit", { ev: "h", args: [i] });
+        await until(() => seqOf(tc, "h").length === 3, 1200, "local delivery during the hang");
+        order.push("delivered");
+      } finally {
+        clearTimeout(resumed);
+        await until(redisAnswers, 5000, "Redis answering again"); // (redis-cli waits out the pause)
+      }
+      expect(order).to.deep.equal(["delivered"]);
+      expect(seqOf(tc, "h")).to.deep.equal([0, 1, 2]);
+    });
+  });
+
   describe("a node killed during traffic", () => {
     const prefix = newPrefix();
     let nodes: NodeProcess[] = [];
