@@ -58,19 +58,21 @@ const nativeUtf8 = {
   },
 };
 
-// The modern IIFE is for browsers that all have CORS-capable XHR: the JSONP and fetch() polling flavours (for
-// IE-class browsers without CORS, and for XHR-less hosts such as Node or workers) stay in the legacy and ESM
-// bundles. Here both names are the XHR transport, so `forceJSONP` falls back to XHR instead of failing.
-const xhrOnly = {
-  name: "xhr-only",
+// Polling flavours a bundle leaves out become the XHR transport there (so `forceJSONP` falls back to XHR instead of
+// failing). The modern IIFE is for browsers that all have CORS-capable XHR: no JSONP (IE-class browsers without
+// CORS) and no fetch() polling (XHR-less hosts: Node, workers). The legacy bundle keeps JSONP but drops fetch()
+// polling too: a host with fetch has Promise and is no legacy browser, and every IE10-class browser has XHR. The
+// ESM bundle and the Node build keep all three.
+const xhrInstead = (flavours) => ({
+  name: "xhr-instead",
   setup(b) {
-    b.onLoad({ filter: /[\\/]transports[\\/]polling-(jsonp|fetch)\.ts$/ }, () => ({
+    b.onLoad({ filter: new RegExp(`[\\\\/]transports[\\\\/]polling-(${flavours})\\.ts$`) }, () => ({
       contents: 'export { PollingXhr as PollingJsonp, PollingXhr as PollingFetch } from "./polling-xhr.js";',
       loader: "ts",
       resolveDir: join(root, "src/transports"),
     }));
   },
-};
+});
 
 // The legacy bundle leaves the streaming transport out (issue 6): its parser, UTF-8 decoder and reader are ~4 KB
 // min+gzip, which the legacy budget (issue 5) cannot hold; and the per-origin transport memory
@@ -145,7 +147,7 @@ const modern = await esb({
   entryPoints: [globalEntry],
   format: "iife",
   target: "es2018",
-  plugins: [noWs, leanProtocol, codeOnlyErrors, nativeUtf8, xhrOnly],
+  plugins: [noWs, leanProtocol, codeOnlyErrors, nativeUtf8, xhrInstead("jsonp|fetch")],
 });
 const min = (await minify(modern, terserOptions(2018))).code;
 writeFileSync(join(dist, "ladder.min.js"), min);
@@ -162,7 +164,7 @@ const iife = await esb({
   entryPoints: [globalEntry],
   format: "iife",
   target: "es2017",
-  plugins: [noWs, leanProtocol, codeOnlyErrors, noStreaming],
+  plugins: [noWs, leanProtocol, codeOnlyErrors, noStreaming, xhrInstead("fetch")],
 });
 const lowered = ts.transpileModule(iife, {
   compilerOptions: {
