@@ -54,23 +54,23 @@ export interface StreamParserOptions {
  * delivered (a stream with broken framing is closed as a whole by the transport).
  */
 export class StreamParser {
-  private readonly dashBoundary: string;
-  private readonly bodyDelimiter: string;
-  private readonly maxPartBytes: number;
-  private kind: "string" | "bytes" | undefined;
-  private state = PREAMBLE;
-  private match = 0;
-  private fromPreamble = true;
-  private preambleUnits = 0;
-  private line = "";
-  private headerBytes = 0;
-  private sawCR = false;
-  private contentLength = -1;
-  private remaining = 0;
-  private pendingHigh = false;
-  private pieces: string[] = [];
-  private decoder: Utf8StreamDecoder | undefined;
-  private error: ProtocolError | undefined;
+  private readonly _dashBoundary: string;
+  private readonly _bodyDelimiter: string;
+  private readonly _maxPartBytes: number;
+  private _kind: "string" | "bytes" | undefined;
+  private _state = PREAMBLE;
+  private _match = 0;
+  private _fromPreamble = true;
+  private _preambleUnits = 0;
+  private _line = "";
+  private _headerBytes = 0;
+  private _sawCR = false;
+  private _contentLength = -1;
+  private _remaining = 0;
+  private _pendingHigh = false;
+  private _pieces: string[] = [];
+  private _decoder: Utf8StreamDecoder | undefined;
+  private _error: ProtocolError | undefined;
 
   /** @throws ProtocolError LADDER_ERR_STREAM_BAD_BOUNDARY; RangeError for a bad maxPartBytes. */
   constructor(options: StreamParserOptions) {
@@ -79,14 +79,14 @@ export class StreamParser {
     if (typeof max !== "number" || max !== Math.floor(max) || max < 0) {
       throw new RangeError("StreamParser: maxPartBytes must be a non-negative integer");
     }
-    this.maxPartBytes = max;
-    this.dashBoundary = "--" + options.boundary;
-    this.bodyDelimiter = "\r\n--" + options.boundary;
+    this._maxPartBytes = max;
+    this._dashBoundary = "--" + options.boundary;
+    this._bodyDelimiter = "\r\n--" + options.boundary;
   }
 
   /** True once the closing delimiter `--<boundary>--` has been read; later input is ignored. */
   get ended(): boolean {
-    return this.state === ENDED;
+    return this._state === ENDED;
   }
 
   /**
@@ -95,76 +95,76 @@ export class StreamParser {
    *   mixed in one stream.
    */
   push(chunk: string | Uint8Array): string[] {
-    if (this.state === FAILED) throw this.error!;
+    if (this._state === FAILED) throw this._error!;
     const kind = typeof chunk === "string" ? "string" : chunk instanceof Uint8Array ? "bytes" : undefined;
     if (kind === undefined) throw new TypeError("StreamParser.push: expected a string or a Uint8Array");
-    if (this.kind === undefined) this.kind = kind;
-    else if (this.kind !== kind) throw new TypeError("StreamParser.push: do not mix strings and bytes");
+    if (this._kind === undefined) this._kind = kind;
+    else if (this._kind !== kind) throw new TypeError("StreamParser.push: do not mix strings and bytes");
     const out: string[] = [];
     try {
-      if (typeof chunk === "string") this.run(chunk, null, out);
-      else this.run(null, chunk, out);
+      if (typeof chunk === "string") this._run(chunk, null, out);
+      else this._run(null, chunk, out);
     } catch (err) {
-      this.state = FAILED;
-      this.error =
+      this._state = FAILED;
+      this._error =
         err instanceof ProtocolError
           ? err
           : new ProtocolError("LADDER_ERR_STREAM_BAD_PART_HEADER", "internal parser error");
-      throw this.error;
+      throw this._error;
     }
     return out;
   }
 
-  private run(text: string | null, bytes: Uint8Array | null, out: string[]): void {
+  private _run(text: string | null, bytes: Uint8Array | null, out: string[]): void {
     const length = text !== null ? text.length : bytes!.length;
     let i = 0;
     while (i < length) {
-      if (this.state === BODY) {
-        i = text !== null ? this.bodyText(text, i) : this.bodyBytes(bytes!, i);
-      } else if (this.state === ENDED) {
+      if (this._state === BODY) {
+        i = text !== null ? this._bodyText(text, i) : this._bodyBytes(bytes!, i);
+      } else if (this._state === ENDED) {
         return;
       } else {
         const code = text !== null ? text.charCodeAt(i) : bytes![i]!;
         i++;
-        this.step(code, out);
+        this._step(code, out);
       }
     }
   }
 
-  private step(code: number, out: string[]): void {
-    switch (this.state) {
+  private _step(code: number, out: string[]): void {
+    switch (this._state) {
       case PREAMBLE:
-        this.countPreamble();
-        if (this.match >= 0 && code === this.dashBoundary.charCodeAt(this.match)) {
-          this.match++;
-          if (this.match === this.dashBoundary.length) this.enterDelimiter(true);
-        } else this.match = code === LF ? 0 : -1;
+        this._countPreamble();
+        if (this._match >= 0 && code === this._dashBoundary.charCodeAt(this._match)) {
+          this._match++;
+          if (this._match === this._dashBoundary.length) this._enterDelimiter(true);
+        } else this._match = code === LF ? 0 : -1;
         return;
       case DELIMITER:
-        if (this.fromPreamble) this.countPreamble();
-        this.delimiter(code);
+        if (this._fromPreamble) this._countPreamble();
+        this._delimiter(code);
         return;
       case HEADERS:
-        this.header(code);
+        this._header(code);
         return;
       case AFTER_BODY:
-        if (code !== this.bodyDelimiter.charCodeAt(this.match)) {
+        if (code !== this._bodyDelimiter.charCodeAt(this._match)) {
           throw new ProtocolError(
             "LADDER_ERR_STREAM_MISSING_DELIMITER",
-            this.match < 2 ? "no CRLF after the part body" : "no boundary after the part body",
+            this._match < 2 ? "no CRLF after the part body" : "no boundary after the part body",
           );
         }
-        this.match++;
-        if (this.match === 2) {
-          out.push(this.pieces.length === 1 ? this.pieces[0]! : this.pieces.join(""));
-          this.pieces = [];
-        } else if (this.match === this.bodyDelimiter.length) this.enterDelimiter(false);
+        this._match++;
+        if (this._match === 2) {
+          out.push(this._pieces.length === 1 ? this._pieces[0]! : this._pieces.join(""));
+          this._pieces = [];
+        } else if (this._match === this._bodyDelimiter.length) this._enterDelimiter(false);
         return;
     }
   }
 
-  private countPreamble(): void {
-    if (++this.preambleUnits > MAX_PREAMBLE_UNITS) {
+  private _countPreamble(): void {
+    if (++this._preambleUnits > MAX_PREAMBLE_UNITS) {
       throw new ProtocolError(
         "LADDER_ERR_STREAM_MISSING_DELIMITER",
         `no boundary delimiter within the first ${MAX_PREAMBLE_UNITS} bytes`,
@@ -172,27 +172,27 @@ export class StreamParser {
     }
   }
 
-  private enterDelimiter(fromPreamble: boolean): void {
-    this.state = DELIMITER;
-    this.fromPreamble = fromPreamble;
-    this.match = 0;
+  private _enterDelimiter(fromPreamble: boolean): void {
+    this._state = DELIMITER;
+    this._fromPreamble = fromPreamble;
+    this._match = 0;
   }
 
   // After "--<boundary>". In the preamble a line that merely starts like a delimiter is more preamble; after
   // a body only "\r\n" or "--" may follow.
-  private delimiter(code: number): void {
-    if (this.match === 0 && code === CR) this.match = 1;
-    else if (this.match === 0 && code === DASH) this.match = 2;
-    else if (this.match === 1 && code === LF) {
-      this.state = HEADERS;
-      this.line = "";
-      this.headerBytes = 0;
-      this.sawCR = false;
-      this.contentLength = -1;
-    } else if (this.match === 2 && code === DASH) this.state = ENDED;
-    else if (this.fromPreamble) {
-      this.state = PREAMBLE;
-      this.match = code === LF ? 0 : -1;
+  private _delimiter(code: number): void {
+    if (this._match === 0 && code === CR) this._match = 1;
+    else if (this._match === 0 && code === DASH) this._match = 2;
+    else if (this._match === 1 && code === LF) {
+      this._state = HEADERS;
+      this._line = "";
+      this._headerBytes = 0;
+      this._sawCR = false;
+      this._contentLength = -1;
+    } else if (this._match === 2 && code === DASH) this._state = ENDED;
+    else if (this._fromPreamble) {
+      this._state = PREAMBLE;
+      this._match = code === LF ? 0 : -1;
     } else {
       throw new ProtocolError(
         "LADDER_ERR_STREAM_MISSING_DELIMITER",
@@ -201,60 +201,60 @@ export class StreamParser {
     }
   }
 
-  private header(code: number): void {
-    if (++this.headerBytes > STREAM_MAX_HEADER_BYTES) {
+  private _header(code: number): void {
+    if (++this._headerBytes > STREAM_MAX_HEADER_BYTES) {
       throw badHeader(`the header section is longer than ${STREAM_MAX_HEADER_BYTES} bytes`);
     }
-    if (this.sawCR) {
+    if (this._sawCR) {
       if (code !== LF) throw badHeader("CR not followed by LF");
-      this.sawCR = false;
-      this.headerLine();
-    } else if (code === CR) this.sawCR = true;
-    else if (code === TAB || (code >= 0x20 && code <= 0x7e)) this.line += String.fromCharCode(code);
+      this._sawCR = false;
+      this._headerLine();
+    } else if (code === CR) this._sawCR = true;
+    else if (code === TAB || (code >= 0x20 && code <= 0x7e)) this._line += String.fromCharCode(code);
     else throw badHeader(code === LF ? "bare LF" : "a control or non-ASCII character");
   }
 
-  private headerLine(): void {
-    const line = this.line;
-    this.line = "";
+  private _headerLine(): void {
+    const line = this._line;
+    this._line = "";
     if (line === "") {
-      if (this.contentLength < 0) throw badHeader("no Content-Length");
-      this.startBody(this.contentLength);
+      if (this._contentLength < 0) throw badHeader("no Content-Length");
+      this._startBody(this._contentLength);
       return;
     }
     const colon = line.indexOf(":");
     // A name must be a token: this also rejects obsolete line folding (a line starting with space or tab).
     if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) throw badHeader("not a Name: value line");
     if (line.slice(0, colon).toLowerCase() !== "content-length") return;
-    if (this.contentLength >= 0) throw badHeader("Content-Length given twice");
+    if (this._contentLength >= 0) throw badHeader("Content-Length given twice");
     const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
     if (!DIGITS.test(value)) throw badHeader("Content-Length is not a decimal number");
     const length = parseInt(value, 10);
-    if (length > this.maxPartBytes) {
+    if (length > this._maxPartBytes) {
       throw new ProtocolError(
         "LADDER_ERR_STREAM_PART_TOO_LARGE",
-        `Content-Length ${length} is above the limit of ${this.maxPartBytes} bytes`,
+        `Content-Length ${length} is above the limit of ${this._maxPartBytes} bytes`,
       );
     }
-    this.contentLength = length;
+    this._contentLength = length;
   }
 
-  private startBody(length: number): void {
-    this.remaining = length;
-    this.pendingHigh = false;
-    this.pieces = [];
+  private _startBody(length: number): void {
+    this._remaining = length;
+    this._pendingHigh = false;
+    this._pieces = [];
     if (length === 0) {
-      this.pieces.push("");
-      this.afterBody();
+      this._pieces.push("");
+      this._afterBody();
     } else {
-      this.state = BODY;
-      if (this.kind === "bytes" && !this.decoder) this.decoder = new Utf8StreamDecoder();
+      this._state = BODY;
+      if (this._kind === "bytes" && !this._decoder) this._decoder = new Utf8StreamDecoder();
     }
   }
 
-  private afterBody(): void {
-    this.state = AFTER_BODY;
-    this.match = 0;
+  private _afterBody(): void {
+    this._state = AFTER_BODY;
+    this._match = 0;
   }
 
   /**
@@ -263,10 +263,10 @@ export class StreamParser {
    * should it stay alone) and the low surrogate completing it 1 more; a body that ends on a high surrogate
    * therefore needs one unit of look-ahead to know the pair is not completed inside the part.
    */
-  private bodyText(text: string, start: number): number {
+  private _bodyText(text: string, start: number): number {
     const length = text.length;
-    let remaining = this.remaining;
-    let pendingHigh = this.pendingHigh;
+    let remaining = this._remaining;
+    let pendingHigh = this._pendingHigh;
     let i = start;
     while (i < length) {
       const unit = text.charCodeAt(i);
@@ -288,25 +288,25 @@ export class StreamParser {
       if (unit >= 0xd800 && unit <= 0xdbff) pendingHigh = true;
       else if (remaining === 0) break;
     }
-    if (i > start) this.pieces.push(text.slice(start, i));
-    this.remaining = remaining;
-    this.pendingHigh = pendingHigh;
-    if (remaining === 0 && !pendingHigh) this.afterBody();
+    if (i > start) this._pieces.push(text.slice(start, i));
+    this._remaining = remaining;
+    this._pendingHigh = pendingHigh;
+    if (remaining === 0 && !pendingHigh) this._afterBody();
     return i;
   }
 
-  private bodyBytes(bytes: Uint8Array, start: number): number {
-    const take = Math.min(this.remaining, bytes.length - start);
-    const decoder = this.decoder!;
+  private _bodyBytes(bytes: Uint8Array, start: number): number {
+    const take = Math.min(this._remaining, bytes.length - start);
+    const decoder = this._decoder!;
     const piece = decoder.write(bytes.subarray(start, start + take));
-    if (piece) this.pieces.push(piece);
-    this.remaining -= take;
-    if (this.remaining === 0) {
+    if (piece) this._pieces.push(piece);
+    this._remaining -= take;
+    if (this._remaining === 0) {
       // The body must be valid UTF-8 on its own: end() rejects a character cut by the Content-Length.
       const rest = decoder.end();
-      if (rest) this.pieces.push(rest);
-      if (this.pieces.length === 0) this.pieces.push("");
-      this.afterBody();
+      if (rest) this._pieces.push(rest);
+      if (this._pieces.length === 0) this._pieces.push("");
+      this._afterBody();
     }
     return start + take;
   }
