@@ -48,9 +48,9 @@ describe("browser: chat demo (headless Chromium)", function () {
       shot: "chat.png",
     },
     {
-      label: "WebSocket deleted from window: stays on polling and still chats",
+      label: "WebSocket deleted from window: climbs polling → streaming and still chats",
       noWebSocket: true,
-      transport: "polling",
+      transport: "streaming",
       shot: "chat-no-websocket.png",
     },
   ]) {

@@ -172,3 +172,33 @@ export async function startStoreAndForwardProxy(upstreamPort: number): Promise<R
     },
   };
 }
+
+/** The three proofs of issue 6: which proxy, and the transport the client must end on. */
+export interface LadderCase {
+  label: string;
+  proxy: (upstreamPort: number) => Promise<RunningProxy>;
+  final: "websocket" | "streaming" | "polling";
+  /** Probes that must have failed before the client settles. */
+  failedProbes: string[];
+}
+
+export const CASES: LadderCase[] = [
+  {
+    label: "nginx with the usual WebSocket proxy config",
+    proxy: (p) => startNginx(p, true),
+    final: "websocket",
+    failedProbes: [],
+  },
+  {
+    label: "HTTP-only nginx (Upgrade not passed, proxy_buffering off)",
+    proxy: (p) => startNginx(p, false),
+    final: "streaming",
+    failedProbes: ["websocket"],
+  },
+  {
+    label: "store-and-forward proxy (FAULT INJECTOR: holds each response until complete)",
+    proxy: (p) => startStoreAndForwardProxy(p),
+    final: "polling",
+    failedProbes: ["websocket", "streaming"],
+  },
+];

@@ -12,41 +12,12 @@ import { expect } from "chai";
 // @ts-expect-error the demo is plain JavaScript
 import { startChat } from "../examples/chat/server.mjs";
 import { until } from "./client-helpers.js";
-import { hasNginx, type RunningProxy, startNginx, startStoreAndForwardProxy } from "./proxy-helpers.js";
+import { CASES, hasNginx, startNginx } from "./proxy-helpers.js";
 
 interface Chat {
   url: string;
   app: { close(): Promise<void> };
 }
-
-export interface LadderCase {
-  label: string;
-  proxy: (upstreamPort: number) => Promise<RunningProxy>;
-  final: "websocket" | "streaming" | "polling";
-  /** Probes that must have failed before the client settles. */
-  failedProbes: string[];
-}
-
-export const CASES: LadderCase[] = [
-  {
-    label: "nginx with the usual WebSocket proxy config",
-    proxy: (p) => startNginx(p, true),
-    final: "websocket",
-    failedProbes: [],
-  },
-  {
-    label: "HTTP-only nginx (Upgrade not passed, proxy_buffering off)",
-    proxy: (p) => startNginx(p, false),
-    final: "streaming",
-    failedProbes: ["websocket"],
-  },
-  {
-    label: "store-and-forward proxy (FAULT INJECTOR: holds each response until complete)",
-    proxy: (p) => startStoreAndForwardProxy(p),
-    final: "polling",
-    failedProbes: ["websocket", "streaming"],
-  },
-];
 
 const N = 1000;
 
