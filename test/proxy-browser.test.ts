@@ -67,6 +67,53 @@ describe("proxies: the transport ladder in headless Chromium (chat demo page)", 
     await browser?.close();
   });
 
+  it("HTTP-only nginx, a page without ReadableStream: the XHR readyState-3 reader streams (ends on streaming, budget reopen included)", async () => {
+    const chat = (await startChat({ port: 0 })) as Chat;
+    const proxy = await CASES[1]!.proxy(Number(new URL(chat.url).port));
+    const context = await browser.newContext();
+    try {
+      await context.addInitScript(() => {
+        delete (window as { ReadableStream?: unknown }).ReadableStream;
+        delete (window as { WebSocket?: unknown }).WebSocket;
+        // Count the streaming GETs the page opens (the first, then one per budget-ended response).
+        const w = window as unknown as { __streamGets: number };
+        w.__streamGets = 0;
+        const open = XMLHttpRequest.prototype.open;
+        XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, ...args: unknown[]) {
+          if (args[0] === "GET" && /transport=streaming/.test(String(args[1]))) w.__streamGets++;
+          return (open as (...a: unknown[]) => void).apply(this, args);
+        } as typeof open;
+      });
+      const page = await context.newPage();
+      await page.goto(`${proxy.url}/?name=X`);
+      await page.locator("#transport", { hasText: "streaming" }).waitFor({ timeout: 15000 });
+      expect(await page.evaluate("typeof ReadableStream")).to.equal("undefined");
+      await page.evaluate(`(() => {
+        window.__got = [];
+        socket.on("chat", (m) => window.__got.push(m.text));
+        for (let i = 0; i < ${N}; i++) socket.emit("chat", "x".repeat(200) + i);
+      })()`);
+      // ~1000 × 250 bytes through 128 KiB responses: the server ends the response and the XHR reader reopens.
+      const deadline = Date.now() + 60000;
+      while ((await pageState(page)).got < N) {
+        if (Date.now() > deadline) throw new Error("the page did not get every message");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const got = await page.evaluate(() => (window as unknown as PageGlobals).__got.slice());
+      expect(got).to.deep.equal(Array.from({ length: N }, (_, i) => "x".repeat(200) + i));
+      expect((await pageState(page)).transport).to.equal("streaming");
+      const gets = (await page.evaluate("window.__streamGets")) as number;
+      console.log(
+        `      XHR reader: ${gets} streaming GETs for ${N} messages of ~250 bytes (128 KiB budget)`,
+      );
+      expect(gets).to.be.greaterThan(1);
+    } finally {
+      await context.close();
+      await proxy.stop();
+      await chat.app.close();
+    }
+  });
+
   for (const c of CASES) {
     it(`${c.label} → ${c.final}; ${N} chat messages each way`, async () => {
       const chat = (await startChat({ port: 0 })) as Chat;
