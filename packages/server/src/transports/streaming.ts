@@ -149,6 +149,12 @@ export class StreamingTransport extends PollingTransport {
       res.end(chunk + encodeStreamEnd(boundary), afterWrite);
       return;
     }
+    if (!res.writableCorked) {
+      // Packets sent in the same tick (a burst, a broadcast loop) leave in one chunk and one syscall instead of
+      // one per part.
+      res.cork();
+      process.nextTick(uncork, res);
+    }
     if (!res.write(chunk, afterWrite)) {
       // Backpressure: the session keeps packets (bounded by maxBufferedPackets) until the socket drains.
       this.writable = false;
@@ -196,4 +202,8 @@ export class StreamingTransport extends PollingTransport {
     const res = this.detachStream();
     if (res && !res.writableEnded) res.end(encodeStreamEnd(this.boundary));
   }
+}
+
+function uncork(res: ServerResponse): void {
+  if (!res.destroyed) res.uncork();
 }
