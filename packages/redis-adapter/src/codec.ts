@@ -2,6 +2,7 @@
  * Messages between nodes, msgpack-encoded (binary-safe: Uint8Array/Buffer arguments travel as bytes, not base64).
  * Every message is an array `[type, originUid, ...fields]`.
  */
+import type { BroadcastFlags, BroadcastOptions, Room } from "@ladder/server";
 import { decode, encode } from "@msgpack/msgpack";
 
 export const MSG = {
@@ -39,3 +40,29 @@ export function decodeMessage(bytes: Uint8Array): unknown[] | null {
 }
 
 export { decode, encode };
+
+/** `data` if msgpack can encode it, else null. */
+export function safeData(data: unknown): unknown {
+  try {
+    encodeMessage([0, "", data]);
+    return data;
+  } catch {
+    return null;
+  }
+}
+
+export function wire(opts: BroadcastOptions): WireSelection {
+  const flags: Record<string, unknown> = {};
+  const f: BroadcastFlags = opts.flags ?? {};
+  if (f.volatile) flags.volatile = true;
+  if (f.compress === false) flags.compress = false;
+  if (f.timeout !== undefined) flags.timeout = f.timeout;
+  return [[...opts.rooms], opts.except ? [...opts.except] : [], flags];
+}
+
+export function unwire(m: unknown[], at: number): BroadcastOptions {
+  const rooms = m[at] as Room[];
+  const except = m[at + 1] as Room[];
+  const flags = (m[at + 2] ?? {}) as BroadcastFlags;
+  return { rooms: new Set(rooms), except: new Set(except), flags };
+}

@@ -31,10 +31,19 @@ export class RedisConnection {
     // Cross-node traffic during an outage is dropped, not queued: a queue would replay stale broadcasts minutes
     // later and grow without bound. Commands therefore fail fast while disconnected (see isReady()).
     // commandTimeout: a Redis that hangs (rather than closes) must not stall the broadcasts queued behind an XADD.
-    const base: RedisOptions = { maxRetriesPerRequest: 1, commandTimeout: 5000, ...opts.redisOptions };
+    // No offline queue and no resending after a reconnect: what could not be sent during an outage is dropped,
+    // never replayed late.
+    const base: RedisOptions = {
+      maxRetriesPerRequest: 1,
+      commandTimeout: 5000,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      ...opts.redisOptions,
+    };
     this.ownsPub = !existing;
     this.pub = existing ?? (opts.url ? new Redis(opts.url, base) : new Redis(base));
-    this.sub = this.pub.duplicate();
+    // The subscriber queues its SUBSCRIBEs until connected (and ioredis renews them after every reconnect).
+    this.sub = this.pub.duplicate({ enableOfflineQueue: true });
     this.pub.on("error", onError);
     this.sub.on("error", onError);
     this.sub.on("messageBuffer", (channel: Buffer, message: Buffer) => {

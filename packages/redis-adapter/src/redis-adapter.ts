@@ -14,7 +14,6 @@ import type { SocketPacket } from "@ladder/protocol";
 import {
   type AdapterNamespace,
   type BroadcastAckHandler,
-  type BroadcastFlags,
   type BroadcastOptions,
   InMemoryAdapter,
   type PersistedSession,
@@ -23,9 +22,10 @@ import {
   type Room,
   type SocketId,
 } from "@ladder/server";
-import { decodeMessage, encodeMessage, MSG, type WireSelection } from "./codec.js";
+import { decodeMessage, encodeMessage, MSG, safeData, unwire, wire } from "./codec.js";
 import type { RedisConnection } from "./connection.js";
 import { RedisAdapterError } from "./errors.js";
+import { LiveSnapshots } from "./live-snapshots.js";
 import { StreamRecovery } from "./stream-recovery.js";
 
 const EVENT = 2;
@@ -67,11 +67,8 @@ export class RedisAdapter extends InMemoryAdapter {
   /** Broadcasts waiting for their XADD, in order: a broadcast is delivered only after all earlier ones. */
   private readonly outbox: Array<{ ready: boolean; run: () => void }> = [];
   private readonly subscribedRooms = new Set<Room>();
-  /** Sockets whose crash-safe snapshot must be (re)written at the end of this tick. */
-  private readonly dirty = new Set<SocketId>();
-  /** Pids persisted by a disconnect in this tick (their snapshot is the persisted state, not to be deleted). */
-  private readonly persisted = new Set<string>();
-  private refreshTimer: ReturnType<typeof setInterval> | undefined;
+  /** Crash-safe copies of connected sockets' state (recovery on). */
+  private readonly snapshots: LiveSnapshots | undefined;
   private closed = false;
 
   constructor(
@@ -93,12 +90,16 @@ export class RedisAdapter extends InMemoryAdapter {
         )
       : undefined;
     conn.acquire();
-    if (this.stream && nsp.recovery) {
-      // A connected socket's snapshot lives as long as this node does (refreshed), then one window more.
-      const every = Math.max(500, Math.floor(nsp.recovery.maxDisconnectionDuration / 3));
-      this.refreshTimer = setInterval(() => this.refreshSnapshots(), every);
-      this.refreshTimer.unref();
-    }
+    this.snapshots =
+      this.stream && nsp.recovery
+        ? new LiveSnapshots(
+            nsp,
+            this.stream,
+            () => conn.isReady(),
+            (id) => this.sids.get(id),
+            nsp.recovery.maxDisconnectionDuration,
+          )
+        : undefined;
   }
 
   override async init(): Promise<void> {
@@ -113,7 +114,7 @@ export class RedisAdapter extends InMemoryAdapter {
   override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.snapshots?.close();
     for (const ch of [this.nspChannel, this.reqChannel, this.resChannel]) this.conn.unsubscribe(ch);
     for (const room of this.subscribedRooms) this.conn.unsubscribe(this.roomChannel(room));
     this.subscribedRooms.clear();
@@ -141,7 +142,7 @@ export class RedisAdapter extends InMemoryAdapter {
   override addAll(id: SocketId, rooms: Iterable<Room>): void | Promise<void> {
     const list = [...rooms];
     super.addAll(id, list);
-    this.markDirty(id);
+    if (!this.closed) this.snapshots?.touched(id);
     const waits: Promise<void>[] = [];
     for (const room of list) {
       const wait = this.watchRoom(room);
@@ -152,59 +153,17 @@ export class RedisAdapter extends InMemoryAdapter {
 
   override del(id: SocketId, room: Room): void {
     super.del(id, room);
-    this.markDirty(id);
+    if (!this.closed) this.snapshots?.touched(id);
     this.unwatchIfEmpty(room, id);
   }
 
   override delAll(id: SocketId): void {
-    this.dropSnapshot(id);
+    this.snapshots?.left(id);
     const rooms = this.sids.get(id);
     const list = rooms ? [...rooms] : [];
     super.delAll(id);
     for (const room of list) this.unwatchIfEmpty(room, id);
     this.unwatchIfEmpty(id, id);
-  }
-
-  // ---- crash-safe recovery snapshots ----------------------------------------------------------------------------
-
-  private markDirty(id: SocketId): void {
-    if (!this.stream || this.closed) return;
-    if (this.dirty.size === 0) queueMicrotask(() => this.writeSnapshots());
-    this.dirty.add(id);
-  }
-
-  /** After the tick: the socket layer sets the pid and connected offset right after the first addAll. */
-  private writeSnapshots(): void {
-    const ids = [...this.dirty];
-    this.dirty.clear();
-    this.persisted.clear();
-    if (!this.conn.isReady()) return;
-    for (const id of ids) {
-      const socket = this.nsp.sockets.get(id);
-      if (!socket?._pid) continue;
-      const session: PersistedSession = {
-        sid: id,
-        pid: socket._pid,
-        rooms: [...(this.sids.get(id) ?? [])],
-        data: socket.data,
-      };
-      if (socket._connectedOffset !== undefined) session.connectedOffset = socket._connectedOffset;
-      this.stream!.snapshot(session).catch(() => {});
-    }
-  }
-
-  private dropSnapshot(id: SocketId): void {
-    const pid = this.nsp.sockets.get(id)?._pid;
-    this.dirty.delete(id);
-    if (!this.stream || !pid || this.persisted.has(pid) || !this.conn.isReady()) return;
-    this.stream.forget(pid).catch(() => {});
-  }
-
-  private refreshSnapshots(): void {
-    if (!this.stream || !this.conn.isReady()) return;
-    const pids: string[] = [];
-    for (const socket of this.nsp.sockets.values()) if (socket._pid) pids.push(socket._pid);
-    this.stream.refresh(pids).catch(() => {});
   }
 
   private watchRoom(room: Room): Promise<void> | undefined {
@@ -353,8 +312,7 @@ export class RedisAdapter extends InMemoryAdapter {
 
   override async persistSession(session: PersistedSession): Promise<void> {
     if (!this.stream) return;
-    this.persisted.add(session.pid);
-    if (this.persisted.size === 1) queueMicrotask(() => this.persisted.clear());
+    this.snapshots?.persisted(session.pid);
     await this.stream.persist(session);
   }
 
@@ -498,30 +456,4 @@ export class RedisAdapter extends InMemoryAdapter {
   private nextRequestId(): string {
     return `${this.uid}:${++this.requestCount}`;
   }
-}
-
-/** `data` if msgpack can encode it, else null. */
-function safeData(data: unknown): unknown {
-  try {
-    encodeMessage([0, "", data]);
-    return data;
-  } catch {
-    return null;
-  }
-}
-
-function wire(opts: BroadcastOptions): WireSelection {
-  const flags: Record<string, unknown> = {};
-  const f: BroadcastFlags = opts.flags ?? {};
-  if (f.volatile) flags.volatile = true;
-  if (f.compress === false) flags.compress = false;
-  if (f.timeout !== undefined) flags.timeout = f.timeout;
-  return [[...opts.rooms], opts.except ? [...opts.except] : [], flags];
-}
-
-function unwire(m: unknown[], at: number): BroadcastOptions {
-  const rooms = m[at] as Room[];
-  const except = m[at + 1] as Room[];
-  const flags = (m[at + 2] ?? {}) as BroadcastFlags;
-  return { rooms: new Set(rooms), except: new Set(except), flags };
 }

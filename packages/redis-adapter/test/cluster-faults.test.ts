@@ -76,7 +76,11 @@ describe("redis adapter: faults", function () {
         () => seqOf(onB, "t").includes(6) && seqOf(onA, "u").length === 1,
         10000,
         "cross-node again",
-      );
+      ).catch((err: Error) => {
+        throw new Error(
+          `${err.message}: onA t=${seqOf(onA, "t")} u=${seqOf(onA, "u")}, onB t=${seqOf(onB, "t")}`,
+        );
+      });
       // Lost, as documented: what node A broadcast while Redis was down never reached node B's clients.
       expect(seqOf(onB, "t")).to.deep.equal([0, 6]);
       expect(seqOf(onA, "t")).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
