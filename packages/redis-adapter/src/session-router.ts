@@ -11,13 +11,33 @@
  *   (no loops). An owner that is gone answers "Session ID unknown" and the client reconnects (and recovers).
  */
 import { randomBytes } from "node:crypto";
-import { Agent, type IncomingMessage, request } from "node:http";
+import { Agent, type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
 import { connect } from "node:net";
 import type { EngineOptions, UnknownSessionRequest } from "@ladder/server";
 import { Redis, type RedisOptions } from "ioredis";
 import { RedisAdapterError } from "./errors.js";
 
 const FORWARDED = "x-ladder-forwarded";
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection, not the message: the forwarding hop has its own
+ * (keep-alive to the owner; Node frames the body again). nginx's `Connection: upgrade` on plain requests is one.
+ */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name)) out[name] = value;
+  return out;
+}
 
 export interface SessionRouterOptions {
   /**
@@ -103,13 +123,13 @@ export function createSessionRouter(
         port: url.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, [FORWARDED]: "1" },
+        headers: { ...endToEnd(req.headers), [FORWARDED]: "1" },
         agent,
       },
       (up) => {
         // Headers the owner set replace ours (e.g. CORS applied before the hook ran).
         for (const name of res.getHeaderNames()) res.removeHeader(name);
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        res.writeHead(up.statusCode ?? 502, endToEnd(up.headers));
         up.pipe(res);
         up.on("error", () => res.destroy());
       },
