@@ -4,6 +4,7 @@ import { LadderServerError } from "../errors.js";
 import type { TimerHandle } from "../timers.js";
 import type { CloseReason, OutPacket, Transport } from "../transports/transport.js";
 import type { HandshakeInfo } from "./handshake.js";
+import { pingScheduleOf } from "./heartbeat.js";
 import type { EngineOptions } from "./options.js";
 import { UpgradeAttempt } from "./upgrade.js";
 
@@ -253,17 +254,27 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
 
   private schedulePing(): void {
     const timers = this.options.timers;
-    timers.clearTimeout(this.pingTimer);
     timers.clearTimeout(this.pingTimeoutTimer);
     this.pingTimeoutTimer = undefined;
+    const shared = pingScheduleOf(this.options);
+    if (shared) {
+      shared.add(this);
+      return;
+    }
+    timers.clearTimeout(this.pingTimer);
     this.pingTimer = timers.setTimeout(() => {
       this.pingTimer = undefined;
-      this.sendPacket("ping");
-      this.pingTimeoutTimer = timers.setTimeout(() => {
-        this.pingTimeoutTimer = undefined;
-        this.onClose("ping timeout");
-      }, this.options.pingTimeout);
+      this._pingDue();
     }, this.options.pingInterval);
+  }
+
+  /** @internal The ping interval elapsed: ping, and wait at most pingTimeout for the pong. */
+  _pingDue(): void {
+    this.sendPacket("ping");
+    this.pingTimeoutTimer = this.options.timers.setTimeout(() => {
+      this.pingTimeoutTimer = undefined;
+      this.onClose("ping timeout");
+    }, this.options.pingTimeout);
   }
 
   private sendPacket(
@@ -328,6 +339,7 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
     timers.clearTimeout(this.pingTimer);
     timers.clearTimeout(this.pingTimeoutTimer);
     this.pingTimer = this.pingTimeoutTimer = undefined;
+    pingScheduleOf(this.options)?.remove(this);
     this.upgradeAttempt?.cancel();
     this.upgradeAttempt = undefined;
     this.writeBuffer = NO_PACKETS;

@@ -156,6 +156,11 @@ export class InMemoryAdapter implements Adapter {
   broadcastLocal(packet: SocketPacket, opts: BroadcastOptions): void {
     const encoded = encodeSocketPacket(packet);
     const sendOpts = sendOptionsOf(opts);
+    if (opts.rooms.size === 0 && (!opts.except || opts.except.size === 0)) {
+      // `io.emit(...)`, the hot case: every socket, no selection work and no visitor call per recipient.
+      for (const socket of this.nsp.sockets.values()) socket._deliver(encoded, sendOpts, packet);
+      return;
+    }
     this.forEachLocal(opts, (s) => s._deliver(encoded, sendOpts, packet));
   }
 
