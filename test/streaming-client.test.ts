@@ -3,8 +3,8 @@
 // probes both ways, streaming → websocket.
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type EngineOptions as ClientOptions, EngineSocket } from "@ladder/client";
-import { Engine, type EngineOptions } from "@ladder/server";
+import { type EngineOptions as ClientOptions, EngineSocket, io } from "@ladder/client";
+import { Engine, type EngineOptions, Server } from "@ladder/server";
 import { expect } from "chai";
 import { Server as OfficialEngine } from "engine.io";
 import { until } from "./client-helpers.js";
@@ -127,6 +127,60 @@ describe("client: streaming transport and the transport ladder (Node)", function
     await roundTrip(s, 50);
     expect(path).to.deep.equal(["polling"]);
     expect(s.upgrades).to.deep.equal([]);
+  });
+
+  it("the Manager reports the transport on open and after every upgrade ('transport' event)", async () => {
+    const http = createServer();
+    const engine = new Engine({ transports: ["polling", "streaming"] });
+    engine.attach(http, { path: "/socket.io/" });
+    new Server().bind(engine);
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    const socket = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+      forceNew: true,
+      reconnection: false,
+    });
+    const seen: string[] = [];
+    socket.io.on("transport", (name) => seen.push(name));
+    try {
+      await until(() => seen.length >= 2 && socket.connected, "two transport events");
+      expect(seen).to.deep.equal(["polling", "streaming"]);
+    } finally {
+      socket.disconnect();
+      engine.close();
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    }
+  });
+
+  it("rememberTransport: the reached transport is remembered per origin (localStorage) and the next session starts there", async () => {
+    server = await start({ transports: ["polling", "streaming"] });
+    const store: Record<string, string> = {};
+    const g = globalThis as { localStorage?: unknown };
+    g.localStorage = {
+      getItem: (k: string) => (k in store ? store[k]! : null),
+      setItem: (k: string, v: string) => {
+        store[k] = v;
+      },
+      removeItem: (k: string) => {
+        delete store[k];
+      },
+    };
+    try {
+      const first = await climb(server.url, { rememberTransport: true }, "streaming");
+      sockets.push(first.s);
+      expect(first.path).to.deep.equal(["polling", "streaming"]);
+      expect(Object.values(store)).to.deep.equal(["streaming"]);
+      const second = await climb(server.url, { rememberTransport: true }, "streaming");
+      sockets.push(second.s);
+      expect(second.path).to.deep.equal(["streaming"]);
+      await roundTrip(second.s, 50);
+      // Without the option nothing is read or written.
+      const third = await climb(server.url, {}, "streaming");
+      sockets.push(third.s);
+      expect(third.path).to.deep.equal(["polling", "streaming"]);
+    } finally {
+      delete g.localStorage;
+    }
   });
 
   it("against the official engine.io server the ladder=1 marker is ignored and the client ends on websocket", async () => {

@@ -38,6 +38,8 @@ export type ManagerEvents = {
   reconnect: [attempt: number];
   reconnect_error: [err: LadderClientError];
   reconnect_failed: [];
+  /** The transport the connection runs on: once when it opens, then after every upgrade (issue 6's ladder). */
+  transport: [name: string];
 };
 
 /**
@@ -161,8 +163,10 @@ export class Manager extends Emitter<ManagerEvents> {
         this.emit("error", err);
       }),
       on(engine, "close", (reason: string, details?: unknown) => this._onClose(reason, details)),
+      on(engine, "upgrade", (name: string) => this.emit("transport", name)),
     );
     this.emit("open");
+    if (engine.transport) this.emit("transport", engine.transport.name);
   }
 
   private _onData(data: string | ArrayBuffer | Uint8Array): void {
