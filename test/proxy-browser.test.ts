@@ -41,7 +41,7 @@ async function pageState(
   page: Page,
 ): Promise<{ transport: string; failed: string[]; got: number; t: number }> {
   return page.evaluate(() => {
-    const w = window as unknown as PageGlobals;
+    const w = globalThis as unknown as PageGlobals;
     const engine = socket.io.engine;
     return {
       transport: engine?.transport ? engine.transport.name : "",
@@ -73,16 +73,19 @@ describe("proxies: the transport ladder in headless Chromium (chat demo page)", 
     const context = await browser.newContext();
     try {
       await context.addInitScript(() => {
-        delete (window as { ReadableStream?: unknown }).ReadableStream;
-        delete (window as { WebSocket?: unknown }).WebSocket;
+        delete (globalThis as { ReadableStream?: unknown }).ReadableStream;
+        delete (globalThis as { WebSocket?: unknown }).WebSocket;
         // Count the streaming GETs the page opens (the first, then one per budget-ended response).
-        const w = window as unknown as { __streamGets: number };
+        const w = globalThis as unknown as { __streamGets: number };
         w.__streamGets = 0;
-        const open = XMLHttpRequest.prototype.open;
-        XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, ...args: unknown[]) {
+        const proto = (
+          globalThis as unknown as { XMLHttpRequest: { prototype: { open(...a: unknown[]): void } } }
+        ).XMLHttpRequest.prototype;
+        const open = proto.open;
+        proto.open = function (this: unknown, ...args: unknown[]) {
           if (args[0] === "GET" && /transport=streaming/.test(String(args[1]))) w.__streamGets++;
-          return (open as (...a: unknown[]) => void).apply(this, args);
-        } as typeof open;
+          return open.apply(this, args);
+        };
       });
       const page = await context.newPage();
       await page.goto(`${proxy.url}/?name=X`);
@@ -99,7 +102,7 @@ describe("proxies: the transport ladder in headless Chromium (chat demo page)", 
         if (Date.now() > deadline) throw new Error("the page did not get every message");
         await new Promise((r) => setTimeout(r, 50));
       }
-      const got = await page.evaluate(() => (window as unknown as PageGlobals).__got.slice());
+      const got = await page.evaluate(() => (globalThis as unknown as PageGlobals).__got.slice());
       expect(got).to.deep.equal(Array.from({ length: N }, (_, i) => "x".repeat(200) + i));
       expect((await pageState(page)).transport).to.equal("streaming");
       const gets = (await page.evaluate("window.__streamGets")) as number;
@@ -169,7 +172,7 @@ describe("proxies: the transport ladder in headless Chromium (chat demo page)", 
           await new Promise((r) => setTimeout(r, 50));
         }
         await new Promise((r) => setTimeout(r, 100));
-        const gotA = await page.evaluate(() => (window as unknown as PageGlobals).__got.slice());
+        const gotA = await page.evaluate(() => (globalThis as unknown as PageGlobals).__got.slice());
         for (const [who, got] of [
           ["page", gotA],
           ["node", gotB],

@@ -218,7 +218,7 @@ describe("engine: streaming transport (multipart/x-mixed-replace)", () => {
     session.send("before");
     expect((await poll(t.port, sid)).body).to.equal("4before");
     const pending = poll(t.port, sid);
-    await until(() => session.transport.writable);
+    await until(() => (session.transport as unknown as { writable: boolean }).writable);
     const s = open(`&sid=${sid}`);
     await s.started();
     expect(s.status).to.equal(200);
