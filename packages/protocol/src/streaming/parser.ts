@@ -123,6 +123,15 @@ export class StreamParser {
         i = text !== null ? this._bodyText(text, i) : this._bodyBytes(bytes!, i);
       } else if (this._state === ENDED) {
         return;
+      } else if (this._state === HEADERS && !this._sawCR) {
+        // A run of header characters is taken at once (per-character string appends dominated the parse time);
+        // what ends the run (CR, or a character that is not allowed) goes through _header as before.
+        const end = this._headerRun(text, bytes, i, length);
+        if (end === i) {
+          const code = text !== null ? text.charCodeAt(i) : bytes![i]!;
+          i++;
+          this._step(code, out);
+        } else i = end;
       } else {
         const code = text !== null ? text.charCodeAt(i) : bytes![i]!;
         i++;
@@ -212,6 +221,35 @@ export class StreamParser {
     } else if (code === CR) this._sawCR = true;
     else if (code === TAB || (code >= 0x20 && code <= 0x7e)) this._line += String.fromCharCode(code);
     else throw badHeader(code === LF ? "bare LF" : "a control or non-ASCII character");
+  }
+
+  /** Takes the header-line characters (tab, printable ASCII) from `start`; returns where they stop. */
+  private _headerRun(text: string | null, bytes: Uint8Array | null, start: number, length: number): number {
+    let j = start;
+    if (text !== null) {
+      while (j < length) {
+        const c = text.charCodeAt(j);
+        if (c === TAB || (c >= 0x20 && c <= 0x7e)) j++;
+        else break;
+      }
+    } else {
+      const b = bytes!;
+      while (j < length) {
+        const c = b[j]!;
+        if (c === TAB || (c >= 0x20 && c <= 0x7e)) j++;
+        else break;
+      }
+    }
+    if (j === start) return start;
+    if (this._headerBytes + (j - start) > STREAM_MAX_HEADER_BYTES) {
+      throw badHeader(`the header section is longer than ${STREAM_MAX_HEADER_BYTES} bytes`);
+    }
+    this._headerBytes += j - start;
+    this._line +=
+      text !== null
+        ? text.slice(start, j)
+        : String.fromCharCode.apply(null, bytes!.subarray(start, j) as unknown as number[]);
+    return j;
   }
 
   private _headerLine(): void {
