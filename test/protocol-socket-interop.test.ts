@@ -202,7 +202,11 @@ describe("protocol interop: Socket.IO codec vs socket.io-parser 4.2.7", function
           return;
         }
         accepted++;
-        expect(referenceDecode([text])).to.deep.equal(ours);
+        const theirs = referenceDecode([text]) as SocketPacket;
+        // socket.io-parser reads whitespace where the ack id goes as digits (Number(" ") == 0), so "0 {}" gets
+        // the bogus ack id 0 there; we read no id. The one known divergence, and ours is the stricter reading.
+        if (theirs.id !== undefined && ours.id === undefined && /\s/.test(text)) return;
+        expect(theirs).to.deep.equal(ours);
       }),
       { numRuns: 5000 },
     );
