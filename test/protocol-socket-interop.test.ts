@@ -68,6 +68,10 @@ function ladderDecode(chunks: Array<string | Uint8Array>): SocketPacket {
 }
 
 const json = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+// socket.io-parser rebuilds objects around binary by plain assignment, so an own "__proto__" key next to a
+// buffer hits the prototype setter and vanishes from its output (ours keeps the key, as JSON.stringify does).
+// Prototype safety has its own tests; the binary packets compared with the reference carry no such key.
+const jsonBesideBinary = json.filter((v) => !JSON.stringify(v).includes('"__proto__"'));
 const namespace = fc.oneof(
   fc.constant("/"),
   fc.string({ maxLength: 16 }).map((s) => `/${s.replace(/[,\u0000-\u001f\u007f-\u009f]/g, "_")}`),
@@ -108,10 +112,10 @@ const packets: fc.Arbitrary<SocketPacket> = fc.oneof(
     .map(({ nsp, message, data }) => packet(4, nsp, { message, data })),
   // Binary: buffers at the top level, in an object and nested in an array.
   fc
-    .record({ nsp: namespace, id, name, a: bytes, b: bytes, c: bytes, extra: json })
+    .record({ nsp: namespace, id, name, a: bytes, b: bytes, c: bytes, extra: jsonBesideBinary })
     .map((r) => packet(2, r.nsp, [r.name, r.a, { nested: r.b, extra: r.extra }, [[r.c]]], r.id)),
   fc
-    .record({ nsp: namespace, id: fc.maxSafeNat(), a: bytes, extra: json })
+    .record({ nsp: namespace, id: fc.maxSafeNat(), a: bytes, extra: jsonBesideBinary })
     .map((r) => packet(3, r.nsp, [{ file: r.a }, r.extra], r.id)),
 );
 
