@@ -2,7 +2,7 @@ import type { EnginePacket, EnginePacketType } from "@ladder/protocol";
 import { EventEmitter } from "eventemitter3";
 import { LadderServerError } from "../errors.js";
 import type { TimerHandle } from "../timers.js";
-import type { CloseReason, OutPacket, Transport } from "../transports/transport.js";
+import type { CloseReason, OutPacket, Transport, TransportSink } from "../transports/transport.js";
 import type { HandshakeInfo } from "./handshake.js";
 import { pingScheduleOf } from "./heartbeat.js";
 import type { EngineOptions } from "./options.js";
@@ -60,7 +60,7 @@ interface QueuedPacket extends OutPacket {
  * packet beyond that closes the session with reason `"buffer overflow"` (a client that cannot keep up is
  * disconnected rather than allowed to grow server memory without bound). Volatile packets are never buffered.
  */
-export class Session extends EventEmitter<SessionEvents> implements EngineSession {
+export class Session extends EventEmitter<SessionEvents> implements EngineSession, TransportSink {
   readonly id: string;
   readonly handshake: HandshakeInfo;
   readonly protocol = 4 as const;
@@ -203,20 +203,17 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
   }
 
   private attachTransport(t: Transport): void {
-    t.on("packet", this.onPacket, this);
-    t.on("error", this.onTransportError, this);
-    t.on("close", this.onTransportClose, this);
+    t.sink = this;
     t.on("drain", this.flush, this);
   }
 
   private detachTransport(t: Transport): void {
-    t.off("packet", this.onPacket, this);
-    t.off("error", this.onTransportError, this);
-    t.off("close", this.onTransportClose, this);
+    if (t.sink === this) t.sink = undefined;
     t.off("drain", this.flush, this);
   }
 
-  private onPacket(packet: EnginePacket): void {
+  /** @internal A packet from the current transport (it calls this directly: see TransportSink). */
+  onTransportPacket(packet: EnginePacket): void {
     if (this.readyState !== "open") return;
     this.emit("packet", packet);
     switch (packet.type) {
@@ -239,7 +236,8 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
     }
   }
 
-  private onTransportError(reason: CloseReason, err: LadderServerError): void {
+  /** @internal */
+  onTransportError(reason: CloseReason, err: LadderServerError): void {
     this.onError(reason, err);
   }
 
@@ -248,7 +246,8 @@ export class Session extends EventEmitter<SessionEvents> implements EngineSessio
     this.onClose(reason, err);
   }
 
-  private onTransportClose(): void {
+  /** @internal */
+  onTransportClose(): void {
     this.onClose(this.closeReason ?? "transport close");
   }
 

@@ -45,6 +45,17 @@ export interface TransportEvents {
 }
 
 /**
+ * The session that owns a transport. It is called directly rather than through listeners: three listener
+ * objects per session are memory every idle connection pays for. Events are still emitted for anyone else
+ * (an upgrade attempt watching its probe, tests).
+ */
+export interface TransportSink {
+  onTransportPacket(packet: EnginePacket): void;
+  onTransportError(reason: CloseReason, err: LadderServerError): void;
+  onTransportClose(): void;
+}
+
+/**
  * The transport base (template method): the session talks only to this surface, never to a concrete class and
  * never by transport name. Variation between transports is expressed as properties:
  *
@@ -67,6 +78,8 @@ export abstract class Transport extends EventEmitter<TransportEvents> {
   /** Set when the session moved to another transport; a discarded transport closes without a close packet. */
   discarded = false;
   protected readonly ctx: TransportContext;
+  /** @internal The session this transport currently serves (set and cleared by the session). */
+  sink: TransportSink | undefined = undefined;
 
   constructor(ctx: TransportContext) {
     super();
@@ -118,11 +131,13 @@ export abstract class Transport extends EventEmitter<TransportEvents> {
   protected abstract doClose(done: () => void): void;
 
   protected onPacket(packet: EnginePacket): void {
+    this.sink?.onTransportPacket(packet);
     this.emit("packet", packet);
   }
 
   protected onError(reason: CloseReason, err: LadderServerError): void {
     if (this.readyState === "closed") return;
+    this.sink?.onTransportError(reason, err);
     this.emit("error", reason, err);
   }
 
@@ -130,6 +145,7 @@ export abstract class Transport extends EventEmitter<TransportEvents> {
     if (this.readyState === "closed") return;
     this.readyState = "closed";
     this.writable = false;
+    this.sink?.onTransportClose();
     this.emit("close");
   }
 }
