@@ -11,6 +11,9 @@ interface Chat {
   app: { close(): Promise<void> };
 }
 
+// The page's window, as the init script below (run in the page, typechecked here without the DOM lib) uses it.
+declare const window: { WebSocket?: unknown };
+
 async function say(page: Page, text: string): Promise<void> {
   // A page in the background gets no animation frames, which Playwright's actions wait for.
   await page.bringToFront();

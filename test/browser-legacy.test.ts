@@ -12,6 +12,19 @@ interface LegacyChat {
   app: { close(): Promise<void> };
 }
 
+// The page's globals, as the init script below (run in the page, typechecked here without the DOM lib) uses them.
+interface PageElement {
+  id: string;
+  textContent: string | null;
+  appendChild(child: PageElement): unknown;
+}
+declare const window: object;
+declare const document: {
+  body: PageElement;
+  addEventListener(type: string, listener: () => void): void;
+  createElement(tag: string): PageElement;
+};
+
 const REMOVED = [
   "Promise",
   "Map",

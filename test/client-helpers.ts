@@ -3,11 +3,11 @@ import type { Timers } from "@ladder/client";
 
 /** Resolves on the first `event` of `emitter` (any emitter with once). */
 export function once<T extends unknown[] = unknown[]>(
-  emitter: { once(event: string, fn: (...args: never[]) => void): unknown },
+  emitter: { once(event: string, fn: (...args: unknown[]) => void): unknown },
   event: string,
 ): Promise<T> {
   return new Promise((resolve) => {
-    emitter.once(event, ((...args: T) => resolve(args)) as unknown as (...args: never[]) => void);
+    emitter.once(event, (...args: unknown[]) => resolve(args as T));
   });
 }
 

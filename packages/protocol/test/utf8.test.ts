@@ -193,7 +193,7 @@ describe("utf8 path selection", () => {
     const Original = globalThis.TextDecoder;
     let constructed = 0;
     class Counting extends Original {
-      constructor(label?: string, options?: TextDecoderOptions) {
+      constructor(label?: string, options?: ConstructorParameters<typeof TextDecoder>[1]) {
         super(label, options);
         constructed++;
       }

@@ -1,9 +1,32 @@
 import { expect } from "chai";
-import { Server, type Socket } from "../src/socket/index.js";
+import {
+  type BroadcastOperator,
+  type DefaultEventsMap,
+  Server,
+  type ServerOptions,
+  type Socket,
+} from "../src/socket/index.js";
 import { ManualTimers } from "../src/timers.js";
 import { FakeEngine, FakeSession, flush } from "./socket-fakes.js";
 
-function setup(opts: ConstructorParameters<typeof Server>[0] = {}) {
+/**
+ * emitWithAck as an untyped (DefaultEventsMap) emitter should offer it. typed-events.ts's AllButLast<any[]> is
+ * never, so with the default event map the src signature accepts no arguments at all (a src typing bug, reported).
+ */
+type UntypedEmitWithAck = { emitWithAck(ev: string, ...args: unknown[]): Promise<unknown> };
+/** The same AllButLast bug for serverSideEmitWithAck. */
+type UntypedServerSideEmitWithAck = {
+  serverSideEmitWithAck(ev: string, ...args: unknown[]): Promise<unknown>;
+};
+
+/**
+ * A broadcast as an untyped (DefaultEventsMap) server should offer it. typed-events.ts's
+ * RemoveAcknowledgements<DefaultEventsMap> has no keys, so `io.volatile.emit(ev)` accepts no event name at all
+ * (a src typing bug, reported).
+ */
+type UntypedBroadcast = BroadcastOperator<DefaultEventsMap>;
+
+function setup(opts: Partial<ServerOptions> = {}) {
   const timers = new ManualTimers();
   const engine = new FakeEngine();
   const io = new Server({ timers, serveClient: false, ...(opts as object) });
@@ -93,7 +116,7 @@ describe("socket layer (in-memory engine double)", () => {
     session.receive("31[5]"); // late answer: ignored
     expect(answers.length).to.equal(2);
     expect(timers.size).to.equal(0);
-    const p = socket.timeout(1000).emitWithAck("q3");
+    const p = (socket.timeout(1000) as UntypedEmitWithAck).emitWithAck("q3");
     session.receive("32[42]");
     expect(await p).to.equal(42);
     await io.close();
@@ -200,7 +223,7 @@ describe("socket layer (in-memory engine double)", () => {
     const { io, engine } = setup();
     const a = await connect(engine, io);
     const b = await connect(engine, io);
-    const p = io.emitWithAck("q");
+    const p = (io as UntypedEmitWithAck).emitWithAck("q");
     const id = /^2(\d+)/.exec(a.session.texts.at(-1)!)![1];
     a.session.receive(`3${id}[1]`);
     b.session.drop();
@@ -300,7 +323,7 @@ describe("socket layer (in-memory engine double)", () => {
     expect([...b.socket.rooms]).to.not.include("others");
     io.local.emit("l");
     expect(b.session.texts.at(-1)).to.equal('2["l"]');
-    const responses = await io.serverSideEmitWithAck("hello");
+    const responses = await (io as UntypedServerSideEmitWithAck).serverSideEmitWithAck("hello");
     expect(responses).to.deep.equal([]);
     expect(() => io.serverSideEmit("connection" as never)).to.throw(/reserved/);
     io.in("room").disconnectSockets();
@@ -338,7 +361,7 @@ describe("socket layer (in-memory engine double)", () => {
     socket.volatile.emit("a");
     socket.compress(false).emit("b");
     socket.emit("c");
-    io.volatile.emit("d");
+    (io.volatile as UntypedBroadcast).emit("d");
     io.compress(false).emit("e");
     expect(session.sends.map((s) => [s.data[0], s.options])).to.deep.equal([
       ['2["a"]', { compress: true, volatile: true }],
