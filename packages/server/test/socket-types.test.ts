@@ -101,6 +101,22 @@ function typedServer(): Server<ClientToServer, ServerToClient, InterServer, Data
   return io;
 }
 
+/** Untyped servers take anything, as socket.io's do: acks, volatile broadcasts, emitWithAck with any args. */
+export function untypedServer(): Server {
+  const io = new Server();
+  io.volatile.emit("x", 1, { a: 2 });
+  io.of("/admin").volatile.emit("x");
+  void io.emitWithAck("q");
+  void io.timeout(100).emitWithAck("q", 1);
+  io.on("connection", (socket) => {
+    void socket.emitWithAck("q", 1, "two");
+    socket.volatile.emit("y");
+    socket.broadcast.volatile.emit("z", 3);
+    socket.emit("ack-me", (answer: unknown) => void answer);
+  });
+  return io;
+}
+
 describe("socket layer: typed events", () => {
   it("a typed server runs: typed handlers receive and answer over the engine double", async () => {
     const io = typedServer();

@@ -34,8 +34,18 @@ export type EventListener<M extends EventsMap, E extends EventNames<M>> = M[E] e
 // biome-ignore lint/suspicious/noExplicitAny: untyped users read and write socket.data freely, as with socket.io
 export type DefaultSocketData = any;
 
-type Last<T extends readonly unknown[]> = T extends readonly [...infer _H, infer L] ? L : never;
-export type AllButLast<T extends readonly unknown[]> = T extends readonly [...infer H, infer _L] ? H : never;
+// An untyped map's parameters are `any[]`, not a tuple: its last element is any element, and dropping it leaves
+// the same array type (so untyped users may call `emitWithAck("q")` or `volatile.emit("x")` as in socket.io).
+type Last<T extends readonly unknown[]> = number extends T["length"]
+  ? T[number]
+  : T extends readonly [...infer _H, infer L]
+    ? L
+    : never;
+export type AllButLast<T extends readonly unknown[]> = number extends T["length"]
+  ? T
+  : T extends readonly [...infer H, infer _L]
+    ? H
+    : never;
 type FirstArg<T> = T extends (first: infer A, ...rest: infer _R) => unknown ? A : never;
 
 /** An ack callback with `(err, ...args)` in front, as `timeout(ms).emit()` delivers it. */
