@@ -22,10 +22,11 @@ import {
   type Room,
   type SocketId,
 } from "@ladder/server";
-import { decodeMessage, encodeMessage, MSG, safeData, unwire, wire } from "./codec.js";
+import { decodeMessage, encodeMessage, MSG, unwire, wire } from "./codec.js";
 import type { RedisConnection } from "./connection.js";
 import { RedisAdapterError } from "./errors.js";
 import { LiveSnapshots } from "./live-snapshots.js";
+import { answerFetch, answerServerSideEmit, forwardAcks, PendingRequests } from "./requests.js";
 import { StreamRecovery } from "./stream-recovery.js";
 
 const EVENT = 2;
@@ -45,14 +46,6 @@ export interface RedisAdapterOptions {
   roomChannels: boolean;
 }
 
-interface PendingRequest {
-  expected: number;
-  received: number;
-  results: RemoteSocketData[];
-  resolve: (sockets: RemoteSocketData[]) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 export class RedisAdapter extends InMemoryAdapter {
   readonly uid = randomBytes(8).toString("base64url");
   private readonly base: string;
@@ -61,9 +54,8 @@ export class RedisAdapter extends InMemoryAdapter {
   private readonly resChannel: string;
   private readonly stream: StreamRecovery | undefined;
   private lastOffset: string | undefined;
-  private requestCount = 0;
-  private readonly fetches = new Map<string, PendingRequest>();
-  private readonly ackHandlers = new Map<string, BroadcastAckHandler>();
+  /** This node's requests waiting for answers from the others. */
+  private readonly pending = new PendingRequests(this.uid);
   /** Broadcasts waiting for their XADD, in order: a broadcast is delivered only after all earlier ones. */
   private readonly outbox: Array<{ ready: boolean; run: () => void }> = [];
   private readonly subscribedRooms = new Set<Room>();
@@ -118,12 +110,7 @@ export class RedisAdapter extends InMemoryAdapter {
     for (const ch of [this.nspChannel, this.reqChannel, this.resChannel]) this.conn.unsubscribe(ch);
     for (const room of this.subscribedRooms) this.conn.unsubscribe(this.roomChannel(room));
     this.subscribedRooms.clear();
-    for (const [, req] of this.fetches) {
-      clearTimeout(req.timer);
-      req.resolve(req.results);
-    }
-    this.fetches.clear();
-    this.ackHandlers.clear();
+    this.pending.close();
     await this.conn.release();
   }
 
@@ -237,11 +224,9 @@ export class RedisAdapter extends InMemoryAdapter {
   ): void {
     this.broadcastLocalWithAck(packet, opts, handler);
     if (opts.flags?.local || this.closed || !this.conn.isReady()) return;
-    const requestId = this.nextRequestId();
-    this.ackHandlers.set(requestId, handler);
+    const requestId = this.pending.nextId();
     // Without a timeout the origin waits as long as the recipients do; bound the bookkeeping anyway.
-    const keep = (opts.flags?.timeout ?? 60_000) + this.opts.requestsTimeout;
-    setTimeout(() => this.ackHandlers.delete(requestId), keep).unref();
+    this.pending.trackAcks(requestId, handler, (opts.flags?.timeout ?? 60_000) + this.opts.requestsTimeout);
     this.publishRequest([
       MSG.BROADCAST_ACK,
       this.uid,
@@ -266,15 +251,10 @@ export class RedisAdapter extends InMemoryAdapter {
     if (!this.conn.isReady()) throw new RedisAdapterError("LADDER_ERR_REDIS_UNAVAILABLE");
     const others = (await this.serverCount()) - 1;
     if (others <= 0) return local;
-    const requestId = this.nextRequestId();
-    const remote = await new Promise<RemoteSocketData[]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fetches.delete(requestId);
-        reject(new RedisAdapterError("LADDER_ERR_REDIS_REQUEST_TIMEOUT", `fetchSockets, ${others} node(s)`));
-      }, this.opts.requestsTimeout);
-      this.fetches.set(requestId, { expected: others, received: 0, results: [], resolve, timer });
-      this.publishRequest([MSG.FETCH, this.uid, requestId, ...wire(opts)]);
-    });
+    const requestId = this.pending.nextId();
+    const remote = await this.pending.fetch(requestId, others, this.opts.requestsTimeout, () =>
+      this.publishRequest([MSG.FETCH, this.uid, requestId, ...wire(opts)]),
+    );
     return [...local, ...remote];
   }
 
@@ -298,12 +278,11 @@ export class RedisAdapter extends InMemoryAdapter {
       this.publishRequest([MSG.SERVER_SIDE_EMIT, this.uid, "", args]);
       return;
     }
-    const requestId = this.nextRequestId();
+    const requestId = this.pending.nextId();
     this.serverCount().then((n) => {
       handler.clientCount(n - 1);
       if (n <= 1) return;
-      this.ackHandlers.set(requestId, handler);
-      setTimeout(() => this.ackHandlers.delete(requestId), this.opts.requestsTimeout * 2).unref();
+      this.pending.trackAcks(requestId, handler, this.opts.requestsTimeout * 2);
       this.publishRequest([MSG.SERVER_SIDE_EMIT, this.uid, requestId, args]);
     });
   }
@@ -355,16 +334,7 @@ export class RedisAdapter extends InMemoryAdapter {
         const requestId = m[2] as string;
         const opts = unwire(m, 6);
         const reply = (fields: unknown[]) => this.reply(origin, fields);
-        const forward: BroadcastAckHandler = {
-          ackId: m[3] as number,
-          clientCount: (count, release) => {
-            reply([MSG.ACK_COUNT, this.uid, requestId, count]);
-            const timeout = opts.flags?.timeout;
-            if (release && timeout !== undefined) setTimeout(release, timeout + 1000).unref();
-          },
-          response: (value) => reply([MSG.ACK_RESPONSE, this.uid, requestId, value]),
-          gone: () => reply([MSG.ACK_GONE, this.uid, requestId]),
-        };
+        const forward = forwardAcks(this.uid, requestId, m[3] as number, opts.flags?.timeout, reply);
         this.broadcastLocalWithAck(
           { type: m[4] as number, nsp: this.nsp.name, data: m[5] as unknown[] } as SocketPacket,
           opts,
@@ -372,45 +342,9 @@ export class RedisAdapter extends InMemoryAdapter {
         );
         return;
       }
-      case MSG.ACK_COUNT:
-        this.ackHandlers.get(m[2] as string)?.clientCount(m[3] as number);
+      case MSG.FETCH:
+        answerFetch(this.uid, m[2], this.fetchLocalSockets(unwire(m, 3)), (f) => this.reply(origin, f));
         return;
-      case MSG.ACK_RESPONSE:
-        this.ackHandlers.get(m[2] as string)?.response(m[3]);
-        return;
-      case MSG.ACK_GONE:
-        this.ackHandlers.get(m[2] as string)?.gone();
-        return;
-      case MSG.FETCH: {
-        const sockets = this.fetchLocalSockets(unwire(m, 3)).map((s) => ({
-          id: s.id,
-          handshake: s.handshake,
-          rooms: [...s.rooms],
-          data: s.data,
-        }));
-        try {
-          this.reply(origin, [MSG.FETCH_RESPONSE, this.uid, m[2], sockets]);
-        } catch {
-          // Some socket.data msgpack cannot carry (a function, a class instance with cycles...): answer without
-          // data rather than not at all (the origin would wait for requestsTimeout and fail the whole call).
-          const plain = sockets.map((s) => ({ ...s, data: safeData(s.data) }));
-          this.reply(origin, [MSG.FETCH_RESPONSE, this.uid, m[2], plain]);
-        }
-        return;
-      }
-      case MSG.FETCH_RESPONSE: {
-        const req = this.fetches.get(m[2] as string);
-        if (!req) return;
-        for (const s of m[3] as Array<RemoteSocketData & { rooms: Room[] }>) {
-          req.results.push({ ...s, rooms: new Set(s.rooms) });
-        }
-        if (++req.received >= req.expected) {
-          clearTimeout(req.timer);
-          this.fetches.delete(m[2] as string);
-          req.resolve(req.results);
-        }
-        return;
-      }
       case MSG.JOIN:
         super.addSockets(unwire(m, 3), m[2] as Room[]);
         return;
@@ -420,27 +354,13 @@ export class RedisAdapter extends InMemoryAdapter {
       case MSG.DISCONNECT:
         super.disconnectSockets(unwire(m, 3), m[2] === true);
         return;
-      case MSG.SERVER_SIDE_EMIT: {
-        const requestId = m[2] as string;
-        const args = m[3] as unknown[];
-        if (requestId === "") {
-          this.nsp._onServerSideEmit(args);
-          return;
-        }
-        let answered = false;
-        this.nsp._onServerSideEmit([
-          ...args,
-          (...answer: unknown[]) => {
-            if (answered) return;
-            answered = true;
-            this.reply(origin, [MSG.SERVER_SIDE_RESPONSE, this.uid, requestId, answer[0]]);
-          },
-        ]);
+      case MSG.SERVER_SIDE_EMIT:
+        answerServerSideEmit(this.nsp, this.uid, m[2] as string, m[3] as unknown[], (f) =>
+          this.reply(origin, f),
+        );
         return;
-      }
-      case MSG.SERVER_SIDE_RESPONSE:
-        this.ackHandlers.get(m[2] as string)?.response(m[3]);
-        return;
+      default: // an answer to one of this node's requests (ACK_*, FETCH_RESPONSE, SERVER_SIDE_RESPONSE)
+        this.pending.onResponse(m);
     }
   }
 
@@ -451,9 +371,5 @@ export class RedisAdapter extends InMemoryAdapter {
   private publishRequest(fields: unknown[]): void {
     if (this.closed) return;
     this.conn.publish(this.reqChannel, encodeMessage(fields));
-  }
-
-  private nextRequestId(): string {
-    return `${this.uid}:${++this.requestCount}`;
   }
 }
