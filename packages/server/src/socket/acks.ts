@@ -33,6 +33,49 @@ export class DirectAck {
 
 export type PendingAck = DirectAck | BroadcastAckHandler;
 
+/** Register the ack of one direct emit; with a timeout, the entry is dropped and rejected when it fires first. */
+export function addDirectAck(
+  acks: Map<number, PendingAck>,
+  id: number,
+  fn: AckCallback,
+  timeout: number | undefined,
+  timers: SocketTimers,
+): void {
+  const entry = new DirectAck(fn, timeout !== undefined);
+  acks.set(id, entry);
+  if (timeout !== undefined) {
+    entry.timer = timers.setTimeout(() => {
+      entry.timer = undefined;
+      if (acks.get(id) !== entry) return;
+      acks.delete(id);
+      entry.reject(new SocketError("LADDER_ERR_SOCKET_ACK_TIMEOUT"), timers);
+    }, timeout);
+  }
+}
+
+/** An ACK packet arrived: answer its entry once; unknown, already answered or timed-out ids are ignored. */
+export function settleAck(
+  acks: Map<number, PendingAck>,
+  id: number,
+  data: unknown,
+  timers: SocketTimers,
+): void {
+  const entry = acks.get(id);
+  if (!entry) return;
+  acks.delete(id);
+  const args = data as unknown[];
+  if (entry instanceof DirectAck) entry.resolve(args, timers);
+  else entry.response(args[0]);
+}
+
+/** The socket is gone: no pending ack will ever be answered. */
+export function rejectAcks(acks: Map<number, PendingAck>, timers: SocketTimers): void {
+  for (const entry of acks.values()) {
+    if (entry instanceof DirectAck) entry.reject(new SocketError("LADDER_ERR_SOCKET_DISCONNECTED"), timers);
+    else entry.gone();
+  }
+}
+
 /**
  * Collects the answers of one broadcast with acks across every node: done when every node reported its recipient
  * count and every counted recipient answered or left; on timeout, the callback gets the answers so far and every

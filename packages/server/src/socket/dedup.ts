@@ -67,6 +67,14 @@ export class DedupWindow {
     return true;
   }
 
+  /** Wraps the handler's ack so that its answer is also recorded for later duplicates of `key`. */
+  recording(key: DedupKey, ack: (...args: unknown[]) => void): (...args: unknown[]) => void {
+    return (...a: unknown[]) => {
+      ack(...a);
+      this.answer(key, a);
+    };
+  }
+
   answer(key: DedupKey, args: unknown[]): void {
     const entry = this.entries.get(key);
     if (!entry || entry.answer) return;

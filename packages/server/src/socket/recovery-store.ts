@@ -4,7 +4,34 @@
  * here, so such a client simply gets a fresh session; the counter makes the lookup O(1).
  */
 import { randomBytes } from "node:crypto";
-import type { PersistedSession, RestoredSession, Room } from "./adapter.js";
+import type { Adapter, PersistedSession, RestoredSession, Room } from "./adapter.js";
+import type { DedupWindow } from "./dedup.js";
+
+/** Reasons after which the state is kept for connection state recovery (the client did not leave on purpose). */
+const RECOVERABLE = new Set<string>([
+  "transport error",
+  "transport close",
+  "forced close",
+  "ping timeout",
+  "server shutting down",
+  "forced server close",
+]);
+
+export function isRecoverable(reason: string): boolean {
+  return RECOVERABLE.has(reason);
+}
+
+/** Hands a disconnected socket's state to the adapter; a failing store must not break the disconnection. */
+export function persistForRecovery(
+  adapter: Adapter,
+  session: PersistedSession,
+  connectedOffset: string | undefined,
+  dedup: DedupWindow | undefined,
+): void {
+  if (connectedOffset !== undefined) session.connectedOffset = connectedOffset;
+  if (dedup) session.dedup = dedup.export();
+  void Promise.resolve(adapter.persistSession(session)).catch(() => {});
+}
 
 interface StoredPacket {
   data: unknown[];

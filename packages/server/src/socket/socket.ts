@@ -4,24 +4,25 @@
  * an idle socket should cost little heap.
  */
 import { encodeSocketPacket, type SocketPacket } from "@ladder/protocol";
-import { type AckCallback, DirectAck, type PendingAck } from "./acks.js";
+import { type AckCallback, addDirectAck, type PendingAck, rejectAcks, settleAck } from "./acks.js";
 import type { BroadcastAckHandler, PersistedSession, RestoredSession, Room, SendOptions } from "./adapter.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
 import type { Client } from "./client.js";
 import { DedupWindow } from "./dedup.js";
-import { BaseEmitter, emitLocal } from "./emitter.js";
+import { emitLocal } from "./emitter.js";
 import type { SessionLike } from "./engine-types.js";
 import { SocketError } from "./errors.js";
 import { buildHandshake, type Handshake } from "./handshake.js";
 import type { Namespace } from "./namespace.js";
+import { isRecoverable, persistForRecovery } from "./recovery-store.js";
 import { isReservedName } from "./reserved.js";
+import { type DisconnectReason, SocketListeners } from "./socket-listeners.js";
 import type {
   AckResult,
   AllButLast,
   DecorateAcknowledgements,
   DefaultEventsMap,
   DefaultSocketData,
-  EventListener,
   EventNames,
   EventNamesWithAck,
   EventParams,
@@ -32,58 +33,26 @@ const EVENT = 2;
 const ACK = 3;
 const DISCONNECT = 1;
 
-/** socket.io's disconnect reasons. */
-export type DisconnectReason =
-  | "transport error"
-  | "transport close"
-  | "forced close"
-  | "ping timeout"
-  | "parse error"
-  | "server shutting down"
-  | "forced server close"
-  | "client namespace disconnect"
-  | "server namespace disconnect";
-
-/** Reasons after which the state is kept for connection state recovery (the client did not leave on purpose). */
-const RECOVERABLE = new Set<string>([
-  "transport error",
-  "transport close",
-  "forced close",
-  "ping timeout",
-  "server shutting down",
-  "forced server close",
-]);
-
-/** Events a Socket emits locally; clients can never trigger them (the codec rejects reserved names). */
-export interface SocketReservedEvents {
-  disconnect: (reason: DisconnectReason, description?: unknown) => void;
-  disconnecting: (reason: DisconnectReason, description?: unknown) => void;
-  error: (err: Error) => void;
-}
-
 interface EmitFlags {
   timeout?: number;
   volatile?: boolean;
   compress?: boolean;
 }
 
-/** Per-socket middleware: sees `[event, ...args]` of each incoming event. */
-export type SocketMiddleware = (packet: unknown[], next: (err?: Error) => void) => void;
-
-type AnyListener = (event: string | number, ...args: unknown[]) => void;
-
 const SEND_DEFAULT: SendOptions = { compress: true, volatile: false };
 const SEND_VOLATILE: SendOptions = { compress: true, volatile: true };
+
+export type { DisconnectReason, SocketMiddleware, SocketReservedEvents } from "./socket-listeners.js";
 
 export class Socket<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = DefaultEventsMap,
   ServerSideEvents extends EventsMap = DefaultEventsMap,
   SocketData = DefaultSocketData,
-> extends BaseEmitter {
+> extends SocketListeners<ListenEvents> {
   /** The socket id (not the engine session id, which is a secret of the transport). */
   readonly id: string;
-  connected = false;
+  override connected = false;
   /** True when this socket was restored by connection state recovery (missed packets were replayed). */
   recovered = false;
 
@@ -95,9 +64,6 @@ export class Socket<
   private _handshake: Handshake | undefined;
   private _acks: Map<number, PendingAck> | undefined;
   private _flags: EmitFlags | undefined;
-  private _fns: SocketMiddleware[] | undefined;
-  private _anyIn: AnyListener[] | undefined;
-  private _anyOut: AnyListener[] | undefined;
   private _dedup: DedupWindow | undefined;
   private _data: SocketData | undefined;
 
@@ -280,86 +246,6 @@ export class Socket<
     return this.nsp.adapter.del(this.id, room);
   }
 
-  // ---- listeners ----------------------------------------------------------------------------------------------
-
-  override on<Ev extends EventNames<ListenEvents> | keyof SocketReservedEvents>(
-    ev: Ev,
-    listener: Ev extends keyof SocketReservedEvents
-      ? SocketReservedEvents[Ev]
-      : EventListener<ListenEvents, Ev & EventNames<ListenEvents>>,
-  ): this {
-    return super.on(ev as string, listener);
-  }
-
-  override once<Ev extends EventNames<ListenEvents> | keyof SocketReservedEvents>(
-    ev: Ev,
-    listener: Ev extends keyof SocketReservedEvents
-      ? SocketReservedEvents[Ev]
-      : EventListener<ListenEvents, Ev & EventNames<ListenEvents>>,
-  ): this {
-    return super.once(ev as string, listener);
-  }
-
-  override off<Ev extends EventNames<ListenEvents> | keyof SocketReservedEvents>(
-    ev: Ev,
-    listener?: Ev extends keyof SocketReservedEvents
-      ? SocketReservedEvents[Ev]
-      : EventListener<ListenEvents, Ev & EventNames<ListenEvents>>,
-  ): this {
-    return super.off(ev as string, listener);
-  }
-
-  /** Listen to every incoming event: `(event, ...args)`. */
-  onAny(listener: AnyListener): this {
-    this._anyIn ??= [];
-    this._anyIn.push(listener);
-    return this;
-  }
-
-  prependAny(listener: AnyListener): this {
-    this._anyIn ??= [];
-    this._anyIn.unshift(listener);
-    return this;
-  }
-
-  offAny(listener?: AnyListener): this {
-    this._anyIn = removeListener(this._anyIn, listener);
-    return this;
-  }
-
-  listenersAny(): AnyListener[] {
-    return this._anyIn ? [...this._anyIn] : [];
-  }
-
-  /** Listen to every outgoing event (direct and broadcast): `(event, ...args)`. */
-  onAnyOutgoing(listener: AnyListener): this {
-    this._anyOut ??= [];
-    this._anyOut.push(listener);
-    return this;
-  }
-
-  prependAnyOutgoing(listener: AnyListener): this {
-    this._anyOut ??= [];
-    this._anyOut.unshift(listener);
-    return this;
-  }
-
-  offAnyOutgoing(listener?: AnyListener): this {
-    this._anyOut = removeListener(this._anyOut, listener);
-    return this;
-  }
-
-  listenersAnyOutgoing(): AnyListener[] {
-    return this._anyOut ? [...this._anyOut] : [];
-  }
-
-  /** Per-socket middleware for incoming events; `next(err)` drops the event and emits `error` locally. */
-  use(fn: SocketMiddleware): this {
-    this._fns ??= [];
-    this._fns.push(fn);
-    return this;
-  }
-
   /** Leave the namespace (`close`: close the whole connection). Reason: "server namespace disconnect". */
   disconnect(close = false): this {
     if (!this.connected) return this;
@@ -445,50 +331,13 @@ export class Socket<
       const key = dd.key(ev, args.slice(1));
       if (key !== undefined) {
         this._dedup ??= new DedupWindow(dd.windowSize);
-        const window = this._dedup;
-        if (window.seen(key, ack)) return;
-        if (ack) {
-          const inner = ack;
-          ack = (...a: unknown[]) => {
-            inner(...a);
-            window.answer(key, a);
-          };
-        }
+        if (this._dedup.seen(key, ack)) return;
+        if (ack) ack = this._dedup.recording(key, ack);
       }
     }
     if (ack) args.push(ack);
     if (this._fns) this._runMiddlewares(args, 0);
     else this._dispatch(args);
-  }
-
-  private _runMiddlewares(args: unknown[], i: number): void {
-    const fns = this._fns!;
-    if (i >= fns.length) {
-      this._dispatch(args);
-      return;
-    }
-    let called = false;
-    const next = (err?: Error): void => {
-      if (called) return;
-      called = true;
-      if (err) {
-        if (this.connected) emitLocal(this, "error", [err]);
-        return;
-      }
-      this._runMiddlewares(args, i + 1);
-    };
-    const r = fns[i]!(args, next) as unknown;
-    if (r && typeof (r as PromiseLike<unknown>).then === "function") {
-      (r as PromiseLike<unknown>).then(undefined, (e: unknown) =>
-        next(e instanceof Error ? e : new Error(String(e))),
-      );
-    }
-  }
-
-  private _dispatch(args: unknown[]): void {
-    if (!this.connected) return;
-    if (this._anyIn) for (const l of [...this._anyIn]) l(...(args as [string, ...unknown[]]));
-    emitLocal(this, args[0] as string | number, args.slice(1));
   }
 
   /** The ack function handed to a handler: answers once, whatever the handler does. */
@@ -502,29 +351,13 @@ export class Socket<
   }
 
   private _registerAck(id: number, fn: AckCallback, timeout: number | undefined): void {
-    const entry = new DirectAck(fn, timeout !== undefined);
     this._acks ??= new Map();
-    this._acks.set(id, entry);
-    if (timeout !== undefined) {
-      const timers = this.nsp.server._timers;
-      entry.timer = timers.setTimeout(() => {
-        entry.timer = undefined;
-        if (this._acks?.get(id) !== entry) return;
-        this._acks.delete(id);
-        entry.reject(new SocketError("LADDER_ERR_SOCKET_ACK_TIMEOUT"), timers);
-      }, timeout);
-    }
+    addDirectAck(this._acks, id, fn, timeout, this.nsp.server._timers);
   }
 
   private _onack(packet: SocketPacket): void {
-    const id = packet.id;
-    if (id === undefined || !this._acks) return;
-    const entry = this._acks.get(id);
-    if (!entry) return; // unknown, already answered or timed out: ignored
-    this._acks.delete(id);
-    const data = packet.data as unknown[];
-    if (entry instanceof DirectAck) entry.resolve(data, this.nsp.server._timers);
-    else entry.response(data[0]);
+    if (packet.id !== undefined && this._acks)
+      settleAck(this._acks, packet.id, packet.data, this.nsp.server._timers);
   }
 
   /** @internal Encode and queue one packet for this client. */
@@ -536,34 +369,19 @@ export class Socket<
   _onclose(reason: DisconnectReason, description?: unknown): void {
     if (!this.connected) return;
     emitLocal(this, "disconnecting", [reason, description]);
-    if (this.nsp._recovery && RECOVERABLE.has(reason) && this._pid !== undefined) {
-      const session: PersistedSession = {
-        sid: this.id,
-        pid: this._pid,
-        rooms: [...this.rooms].filter((r) => r !== this.id),
-        data: this.data,
-      };
-      if (this._connectedOffset !== undefined) session.connectedOffset = this._connectedOffset;
-      if (this._dedup) session.dedup = this._dedup.export();
-      void Promise.resolve(this.nsp.adapter.persistSession(session)).catch(() => {});
+    if (this.nsp._recovery && isRecoverable(reason) && this._pid !== undefined) {
+      const rooms = [...this.rooms].filter((r) => r !== this.id);
+      const session: PersistedSession = { sid: this.id, pid: this._pid, rooms, data: this.data };
+      persistForRecovery(this.nsp.adapter, session, this._connectedOffset, this._dedup);
     }
     this.nsp.adapter.delAll(this.id);
     this.nsp._remove(this);
     this.client._remove(this as never);
     this.connected = false;
-    this._rejectAcks();
-    emitLocal(this, "disconnect", [reason, description]);
-  }
-
-  private _rejectAcks(): void {
     const acks = this._acks;
-    if (!acks) return;
     this._acks = undefined;
-    const timers = this.nsp.server._timers;
-    for (const entry of acks.values()) {
-      if (entry instanceof DirectAck) entry.reject(new SocketError("LADDER_ERR_SOCKET_DISCONNECTED"), timers);
-      else entry.gone();
-    }
+    if (acks) rejectAcks(acks, this.nsp.server._timers);
+    emitLocal(this, "disconnect", [reason, description]);
   }
 }
 
@@ -572,14 +390,4 @@ const NO_AUTH: Record<string, unknown> = Object.freeze({}) as Record<string, unk
 function hasKeys(o: object): boolean {
   for (const _k in o) return true;
   return false;
-}
-
-function removeListener(
-  list: AnyListener[] | undefined,
-  fn: AnyListener | undefined,
-): AnyListener[] | undefined {
-  if (!list || !fn) return undefined;
-  const i = list.indexOf(fn);
-  if (i >= 0) list.splice(i, 1);
-  return list.length > 0 ? list : undefined;
 }
