@@ -13,11 +13,10 @@ import {
 import type { Server as HttpsServer } from "node:https";
 import type { DecoderOptions } from "@ladder/protocol";
 import { Engine } from "../engine/engine.js";
-import type { EngineOptions } from "../engine/options.js";
 import type { AdapterFactory } from "./adapter.js";
 import type { BroadcastOperator } from "./broadcast-operator.js";
 import { Client } from "./client.js";
-import { type DedupKey, type DeduplicateOptions, defaultDedupKey } from "./dedup.js";
+import type { DedupKey } from "./dedup.js";
 import { BaseEmitter, emitLocal } from "./emitter.js";
 import type { EngineLike, SessionLike, SocketTimers } from "./engine-types.js";
 import { defaultTimers } from "./engine-types.js";
@@ -27,6 +26,13 @@ import { type Middleware, Namespace, type NamespaceReservedEvents } from "./name
 import { type NamespaceMatcher, ParentNamespace } from "./parent-namespace.js";
 import type { FetchedSocket } from "./remote-socket.js";
 import { ClientFileServer, findClientDist } from "./serve-client.js";
+import {
+  engineOptions,
+  isHttpServer,
+  normalizePath,
+  resolveDedup,
+  type ServerOptions,
+} from "./server-options.js";
 import type { Socket } from "./socket.js";
 import type {
   AllButLast,
@@ -40,36 +46,7 @@ import type {
   RemoveAcknowledgements,
 } from "./typed-events.js";
 
-export interface ConnectionStateRecoveryOptions {
-  /** How long a disconnected socket's state (id, rooms, data, missed packets) is kept. Default 120000 ms. */
-  maxDisconnectionDuration?: number;
-  /** Skip the connection middlewares when a session is recovered. Default true. */
-  skipMiddlewares?: boolean;
-}
-
-/** Socket-layer options; the engine options (pingInterval, transports, cors...) pass through. */
-export interface ServerOptions extends Partial<EngineOptions> {
-  /** Path of the engine requests. Default "/socket.io/". */
-  path: string;
-  /** Serve the client bundles (ladder.min.js, ladder.esm.js, ladder.legacy.min.js) under `path`. Default true. */
-  serveClient: boolean;
-  /** Where the client bundles are; default: @ladder/client's dist folder, if installed. */
-  clientDist: string;
-  /** Builds each namespace's adapter. Default: the in-memory adapter. */
-  adapter: AdapterFactory;
-  /** Close a connection that joined no namespace within this many ms. Default 45000. */
-  connectTimeout: number;
-  /** Connection state recovery (off by default). */
-  connectionStateRecovery: ConnectionStateRecoveryOptions;
-  /** Delete a dynamic child namespace when its last socket leaves. Default false. */
-  cleanupEmptyChildNamespaces: boolean;
-  /** At-most-once delivery of client retries (see dedup.ts): `true` or options. Off by default. */
-  deduplicate: boolean | DeduplicateOptions;
-  /** Binary attachments allowed per packet. Default 10. */
-  maxAttachments: number;
-  /** Timeout for serverSideEmit with acks across nodes. Default 5000 ms. */
-  serverSideEmitTimeout: number;
-}
+export type { ConnectionStateRecoveryOptions, ServerOptions } from "./server-options.js";
 
 interface ServerReservedEvents<Nsp> {
   new_namespace: (nsp: Nsp) => void;
@@ -132,13 +109,7 @@ export class Server<
     const csr = opts.connectionStateRecovery;
     this._recovery = csr ? { maxDisconnectionDuration: csr.maxDisconnectionDuration ?? 120000 } : undefined;
     this._skipMiddlewares = csr?.skipMiddlewares ?? true;
-    const dd = opts.deduplicate;
-    this._dedupOptions = dd
-      ? {
-          windowSize: (typeof dd === "object" && dd.windowSize) || 256,
-          key: (typeof dd === "object" && dd.key) || defaultDedupKey,
-        }
-      : undefined;
+    this._dedupOptions = resolveDedup(opts.deduplicate);
     if (!Number.isFinite(this._connectTimeout) || this._connectTimeout < 0) {
       throw new SocketError("LADDER_ERR_SOCKET_BAD_OPTIONS", "connectTimeout must be a non-negative number");
     }
@@ -409,33 +380,4 @@ export class Server<
       http.closeAllConnections?.();
     });
   }
-}
-
-function isHttpServer(x: object): x is HttpServer | HttpsServer {
-  return (
-    typeof (x as { listen?: unknown }).listen === "function" &&
-    typeof (x as { on?: unknown }).on === "function"
-  );
-}
-
-function normalizePath(path: string): string {
-  return `${path.replace(/\/+$/, "")}/`;
-}
-
-/** The engine options among the Server options (socket-layer keys removed). */
-function engineOptions(opts: Partial<ServerOptions>): Partial<EngineOptions> {
-  const {
-    path: _path,
-    serveClient: _serveClient,
-    clientDist: _clientDist,
-    adapter: _adapter,
-    connectTimeout: _connectTimeout,
-    connectionStateRecovery: _csr,
-    cleanupEmptyChildNamespaces: _cleanup,
-    deduplicate: _dedup,
-    maxAttachments: _maxAttachments,
-    serverSideEmitTimeout: _sse,
-    ...engine
-  } = opts;
-  return engine;
 }
