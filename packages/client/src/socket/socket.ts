@@ -1,9 +1,12 @@
 import type { SocketPacket } from "@ladder/protocol";
 import { Emitter, type Listener, on } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
-import { defaultTimers } from "../timers.js";
 import { assign, hasOwn } from "../url.js";
+import { SocketAcks } from "./acks.js";
 import type { Manager } from "./manager.js";
+import type { Ack, AnyListener, AuthOption, Flags, Queued, SocketOptions } from "./types.js";
+
+export type { AuthOption, DisconnectReason, SocketOptions, SocketReservedEvents } from "./types.js";
 
 // Socket.IO packet types as plain constants (the minifier inlines them; a frozen table stays in the bundle).
 const CONNECT = 0;
@@ -24,59 +27,11 @@ const RESERVED: { [name: string]: 1 } = {
   removeListener: 1,
 };
 
-/** `auth` payload, or a function that produces it for every (re)connection. */
-export type AuthOption = Record<string, unknown> | ((cb: (data: Record<string, unknown>) => void) => void);
-
-/** Options of a {@link Socket}. */
-export interface SocketOptions {
-  /** Sent in the CONNECT packet (middleware sees it as `socket.handshake.auth`). */
-  auth?: AuthOption;
-  /** Resend an event whose ack did not come within ackTimeout, this many times (at-least-once delivery). */
-  retries?: number;
-  /** Default ack timeout in ms for every emit with an ack. */
-  ackTimeout?: number;
-}
-
-/** Why the socket disconnected, as the official client names it. */
-export type DisconnectReason =
-  | "io server disconnect"
-  | "io client disconnect"
-  | "ping timeout"
-  | "transport close"
-  | "transport error"
-  | "parse error"
-  | "forced close";
-
-/** The socket's own events; any other name is an application event. */
-export type SocketReservedEvents = {
-  connect: [];
-  connect_error: [err: LadderClientError];
-  disconnect: [reason: string, details?: unknown];
-};
-
-type AnyListener = Listener<unknown[]>;
-type Ack = ((...args: unknown[]) => void) & { withError?: boolean };
-
-interface Flags {
-  volatile?: boolean;
-  timeout?: number;
-  compress?: boolean;
-  fromQueue?: boolean;
-}
-
-interface Queued {
-  id: number;
-  tryCount: number;
-  pending: boolean;
-  args: unknown[];
-  flags: Flags;
-}
-
 /**
  * A namespace socket: events, acks, timeouts, offline buffering, at-least-once retries and connection state
  * recovery, over a {@link Manager}'s connection. socket.io-client compatible.
  */
-export class Socket {
+export class Socket extends SocketAcks {
   /** The socket id the server gave (not the engine sid); undefined while disconnected. */
   id: string | undefined = undefined;
   connected = false;
@@ -93,17 +48,18 @@ export class Socket {
   private _ev = new Emitter<{ [event: string]: unknown[] }>();
   private _subs: Array<() => void> | null = null;
   private _ids = 0;
-  private _acks: { [id: string]: Ack | undefined } = {};
-  private _flags: Flags = {};
-  private _opts: SocketOptions;
-  private _queue: Queued[] = [];
-  private _queueSeq = 0;
+  protected _acks: { [id: string]: Ack | undefined } = {};
+  protected _flags: Flags = {};
+  protected _opts: SocketOptions;
+  protected _queue: Queued[] = [];
+  protected _queueSeq = 0;
   private _pid: string | undefined;
   private _lastOffset: string | undefined;
   private _any: AnyListener[] = [];
   private _anyOut: AnyListener[] = [];
 
   constructor(io: Manager, nsp: string, opts?: SocketOptions) {
+    super();
     this.io = io;
     this.nsp = nsp;
     this._opts = assign({}, opts);
@@ -212,28 +168,6 @@ export class Socket {
     return this;
   }
 
-  private _registerAck(id: number, ack: Ack, flags: Flags): void {
-    const timeout = flags.timeout !== undefined ? flags.timeout : this._opts.ackTimeout;
-    if (timeout === undefined) {
-      this._acks[id] = ack;
-      return;
-    }
-    const timers = this.io.opts.timers || defaultTimers;
-    const timer = timers.setTimeout(() => {
-      delete this._acks[id];
-      for (let i = 0; i < this.sendBuffer.length; i++) {
-        if (this.sendBuffer[i]!.id === id) this.sendBuffer.splice(i, 1);
-      }
-      ack.call(this, clientError("LADDER_ERR_CLIENT_ACK_TIMEOUT"));
-    }, timeout);
-    const wrapped: Ack = (...args: unknown[]) => {
-      timers.clearTimeout(timer);
-      ack.apply(this, [null].concat(args as null[]));
-    };
-    wrapped.withError = true;
-    this._acks[id] = wrapped;
-  }
-
   /**
    * Emits and resolves with the ack response (rejects on timeout). Needs Promise; in environments without it,
    * use the callback form of {@link Socket.emit}.
@@ -253,48 +187,7 @@ export class Socket {
     });
   }
 
-  private _addToQueue(args: unknown[], flags: Flags): void {
-    let ack: Ack | undefined;
-    if (typeof args[args.length - 1] === "function") ack = args.pop() as Ack;
-    const packet: Queued = {
-      id: this._queueSeq++,
-      tryCount: 0,
-      pending: false,
-      args,
-      flags: assign({ fromQueue: true }, flags),
-    };
-    args.push((err: unknown, ...response: unknown[]) => {
-      if (packet !== this._queue[0]) return;
-      if (err) {
-        if (packet.tryCount > (this._opts.retries || 0)) {
-          this._queue.shift();
-          if (ack) ack(err);
-        }
-      } else {
-        this._queue.shift();
-        if (ack) ack.apply(this, [null].concat(response as null[]));
-      }
-      packet.pending = false;
-      this._drainQueue();
-    });
-    this._queue.push(packet);
-    this._drainQueue();
-  }
-
-  private _drainQueue(force?: boolean): void {
-    if (!this.connected || this._queue.length === 0) return;
-    const packet = this._queue[0]!;
-    if (packet.pending && !force) return;
-    packet.pending = true;
-    packet.tryCount++;
-    this._flags = assign({}, packet.flags);
-    // At-least-once needs an ack deadline even if none was set.
-    if (this._flags.timeout === undefined && this._opts.ackTimeout === undefined) this._flags.timeout = 5000;
-    const args = packet.args;
-    this.emit(args[0] as string, ...args.slice(1));
-  }
-
-  private _packet(packet: SocketPacket): void {
+  protected _packet(packet: SocketPacket): void {
     packet.nsp = this.nsp;
     this.io._packet(packet);
   }
@@ -321,21 +214,6 @@ export class Socket {
       this._ev.emit("disconnect", reason, details);
     }
     this._clearAcks();
-  }
-
-  private _clearAcks(): void {
-    for (const id in this._acks) {
-      const ack = this._acks[id];
-      if (!ack) continue;
-      let buffered = false;
-      for (let i = 0; i < this.sendBuffer.length; i++)
-        if (String(this.sendBuffer[i]!.id) === id) buffered = true;
-      // Acks of packets still waiting in the send buffer may yet be answered after the reconnection.
-      if (!buffered && ack.withError) {
-        delete this._acks[id];
-        ack.call(this, clientError("LADDER_ERR_CLIENT_DISCONNECTED"));
-      }
-    }
   }
 
   /** @internal a packet for this namespace. */
@@ -399,25 +277,6 @@ export class Socket {
     if (this._pid && args.length && typeof args[args.length - 1] === "string") {
       this._lastOffset = args[args.length - 1] as string;
     }
-  }
-
-  private _ack(id: number): (...args: unknown[]) => void {
-    let sent = false;
-    return (...args: unknown[]) => {
-      // An ack answers once; a second call would confuse the server's ack table.
-      if (sent) return;
-      sent = true;
-      this._packet({ type: ACK, nsp: this.nsp, id, data: args });
-    };
-  }
-
-  private _onAck(packet: SocketPacket): void {
-    const id = packet.id;
-    if (id === undefined) return;
-    const ack = this._acks[id];
-    if (typeof ack !== "function") return;
-    delete this._acks[id];
-    ack.apply(this, Array.isArray(packet.data) ? (packet.data as unknown[]) : []);
   }
 
   private _onConnect(id: string, pid: string | undefined): void {

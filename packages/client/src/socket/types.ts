@@ -1,0 +1,54 @@
+import type { Listener } from "../emitter.js";
+import type { LadderClientError } from "../errors.js";
+
+/** `auth` payload, or a function that produces it for every (re)connection. */
+export type AuthOption = Record<string, unknown> | ((cb: (data: Record<string, unknown>) => void) => void);
+
+/** Options of a {@link Socket}. */
+export interface SocketOptions {
+  /** Sent in the CONNECT packet (middleware sees it as `socket.handshake.auth`). */
+  auth?: AuthOption;
+  /** Resend an event whose ack did not come within ackTimeout, this many times (at-least-once delivery). */
+  retries?: number;
+  /** Default ack timeout in ms for every emit with an ack. */
+  ackTimeout?: number;
+}
+
+/** Why the socket disconnected, as the official client names it. */
+export type DisconnectReason =
+  | "io server disconnect"
+  | "io client disconnect"
+  | "ping timeout"
+  | "transport close"
+  | "transport error"
+  | "parse error"
+  | "forced close";
+
+/** The socket's own events; any other name is an application event. */
+export type SocketReservedEvents = {
+  connect: [];
+  connect_error: [err: LadderClientError];
+  disconnect: [reason: string, details?: unknown];
+};
+
+/** @internal a listener of every incoming or outgoing event (name first). */
+export type AnyListener = Listener<unknown[]>;
+/** @internal an ack callback; `withError` when it takes `(err, ...response)`. */
+export type Ack = ((...args: unknown[]) => void) & { withError?: boolean };
+
+/** @internal the modifiers of the next emit. */
+export interface Flags {
+  volatile?: boolean;
+  timeout?: number;
+  compress?: boolean;
+  fromQueue?: boolean;
+}
+
+/** @internal an emit waiting in the at-least-once retry queue. */
+export interface Queued {
+  id: number;
+  tryCount: number;
+  pending: boolean;
+  args: unknown[];
+  flags: Flags;
+}
