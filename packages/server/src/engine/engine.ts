@@ -8,7 +8,7 @@ import type { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import { encodeHandshake } from "@ladder/protocol";
 import { EventEmitter } from "eventemitter3";
-import { type WebSocket, WebSocketServer } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import { ENGINE_HTTP_ERRORS, type EngineErrorCode, EngineErrorCodes } from "../errors.js";
 import { sessionCookie } from "../http/cookie.js";
 import { applyCors } from "../http/cors.js";
@@ -23,44 +23,21 @@ import type {
 } from "../transports/registry.js";
 import { TRANSPORTS } from "../transports/registry.js";
 import type { Query, Transport, TransportContext } from "../transports/transport.js";
+import { type AttachOptions, type EngineEvents, matchesPath, normalizePath } from "./events.js";
 import { createHandshakeInfo, type HandshakeInfo } from "./handshake.js";
 import { type AllowRequestResult, type EngineOptions, resolveOptions } from "./options.js";
 import { type EngineSession, Session } from "./session.js";
 import { parseQuery, verifyRequest } from "./verify.js";
+import { createWebSocketServer } from "./ws-server.js";
 
-/** Payload of `connection_error`. */
-export interface ConnectionErrorInfo {
-  req: IncomingMessage;
-  code: number;
-  message: string;
-  context?: unknown;
-}
-
-export type ResponseHeaders = Record<string, string | string[]>;
-
-export interface EngineEvents {
-  connection: [session: EngineSession];
-  connection_error: [err: ConnectionErrorInfo];
-  /** Before every HTTP response / WebSocket handshake response of a session: edit `headers` in place. */
-  headers: [headers: ResponseHeaders, req: IncomingMessage];
-  /** Before the handshake response only (emitted before `headers`). */
-  initial_headers: [headers: ResponseHeaders, req: IncomingMessage];
-}
-
-export interface AttachOptions {
-  /** Path prefix of the engine's requests. Default `/engine.io/`. */
-  path?: string;
-}
-
-/** Normalises a path option to the prefix form `/x/`. */
-export function normalizePath(path = "/engine.io/"): string {
-  return `${path.replace(/\/+$/, "")}/`;
-}
-
-/** True when the request URL's path starts with `prefix` (as returned by {@link normalizePath}). */
-export function matchesPath(url: string | undefined, prefix: string): boolean {
-  return typeof url === "string" && url.startsWith(prefix);
-}
+export {
+  type AttachOptions,
+  type ConnectionErrorInfo,
+  type EngineEvents,
+  matchesPath,
+  normalizePath,
+  type ResponseHeaders,
+} from "./events.js";
 
 type PendingReply = { kind: "http"; res: ServerResponse } | { kind: "upgrade"; socket: Duplex };
 
@@ -374,31 +351,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private getWss(): WebSocketServer {
-    if (this.wss) return this.wss;
-    const wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      maxPayload: this.options.maxHttpBufferSize,
-      perMessageDeflate: this.options.perMessageDeflate,
-    });
-    wss.on("headers", (lines: string[], req: IncomingMessage) => {
-      const sid = this.pendingWsIds.get(req);
-      const cookie = sid === undefined ? undefined : sessionCookie(this.options.cookie, sid);
-      if (!cookie && this.listenerCount("headers") === 0 && this.listenerCount("initial_headers") === 0)
-        return;
-      const headers: ResponseHeaders = {};
-      if (sid !== undefined) {
-        if (cookie) headers["Set-Cookie"] = [cookie];
-        this.emit("initial_headers", headers, req);
-      }
-      this.emit("headers", headers, req);
-      for (const key of Object.keys(headers)) {
-        const value = headers[key]!;
-        for (const v of Array.isArray(value) ? value : [value]) lines.push(`${key}: ${v}`);
-      }
-    });
-    this.wss = wss;
-    return wss;
+    this.wss ??= createWebSocketServer(this.options, this.pendingWsIds, this);
+    return this.wss;
   }
 
   private refuse(
