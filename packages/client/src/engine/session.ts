@@ -8,41 +8,20 @@ import {
 import { Emitter, on } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
 import { transports as registry } from "../registry.js";
-import { defaultTimers, type Timers } from "../timers.js";
+import type { Timers } from "../timers.js";
 import type { CloseDetails, Transport, TransportOptions } from "../transports/transport.js";
-import { assign, decodeQuery, hasOwn, parseUrl } from "../url.js";
+import { assign } from "../url.js";
 import { defaultBinaryType, toBinaryType, toBytes } from "./binary.js";
 import type { BinaryType, EngineOptions } from "./options.js";
 import { probe } from "./probe.js";
 import { recallTransport, rememberTransport } from "./remember.js";
-
-/** What the application can send: text, or binary in any form. */
-export type EngineData = string | ArrayBuffer | ArrayBufferView;
-
-/** Events of an {@link EngineSocket}. */
-export type EngineSocketEvents = {
-  open: [];
-  handshake: [handshake: Handshake];
-  message: [data: string | ArrayBuffer | Uint8Array];
-  packet: [packet: EnginePacket];
-  packetCreate: [packet: EnginePacket];
-  ping: [];
-  flush: [];
-  drain: [];
-  /** The probe of a better transport answered; the switch is under way. */
-  upgrading: [transport: string];
-  /** The session now runs on this transport. */
-  upgrade: [transport: string];
-  upgradeError: [err: LadderClientError];
-  error: [err: LadderClientError];
-  close: [reason: string, details?: CloseDetails | LadderClientError];
-};
-
-/** The session's lifecycle, as engine.io-client names it. */
-export type EngineState = "opening" | "open" | "closing" | "closed";
+import { transportOptions } from "./transport-options.js";
+import type { EngineData, EngineSocketEvents, EngineState } from "./types.js";
 
 // The transport that the last upgrade in this page/process reached (for `rememberUpgrade`).
 let remembered: string | null = null;
+
+export type { EngineData, EngineSocketEvents, EngineState } from "./types.js";
 
 /**
  * The Engine.IO v4 client session: handshake, heartbeat watchdog, ordered write buffer, upgrade probes. It never
@@ -85,48 +64,12 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   constructor(uri?: string, opts?: EngineOptions) {
     super();
     const o = opts || {};
-    const loc = (globalThis as { location?: { protocol: string; host: string } }).location;
-    const url = parseUrl(uri, loc);
-    const secure = o.secure !== undefined ? o.secure : url.secure;
-    let path = (o.path || "/engine.io").replace(/\/$/, "");
-    if (o.addTrailingSlash !== false) path += "/";
-    const query: Record<string, string> = url.query ? decodeQuery(url.query) : {};
-    const userQuery = typeof o.query === "string" ? decodeQuery(o.query) : o.query;
-    if (userQuery)
-      for (const key in userQuery) if (hasOwn(userQuery, key)) query[key] = String(userQuery[key]);
-    query.EIO = "4";
-    this._timers = o.timers || defaultTimers;
-    this._topts = {
-      hostname: o.hostname || url.hostname,
-      port:
-        o.port !== undefined
-          ? String(o.port)
-          : o.secure !== undefined && !uri
-            ? secure
-              ? "443"
-              : "80"
-            : url.port,
-      secure,
-      path,
-      query,
-      timers: this._timers,
-      withCredentials: !!o.withCredentials,
-      extraHeaders: o.extraHeaders,
-      forceBase64: !!o.forceBase64,
-      timestampRequests: o.timestampRequests !== false,
-      timestampParam: o.timestampParam || "t",
-      requestTimeout: o.requestTimeout || 0,
-      forceJSONP: !!o.forceJSONP,
-      jsonp: o.jsonp !== false,
-      WebSocket: o.WebSocket,
-      protocols: o.protocols,
-      wsOptions: o.wsOptions,
-      streamingTimeout: o.streamingTimeout,
-    };
+    this._topts = transportOptions(uri, o);
+    this._timers = this._topts.timers;
     this._names = (o.transports || ["polling", "websocket", "streaming"]).slice();
     // Ladder's extensions (streaming) are offered only to a client that asks with ladder=1 (PROTOCOL.md); an
     // official server ignores the parameter.
-    if (this._names.indexOf("streaming") >= 0) query.ladder = "1";
+    if (this._names.indexOf("streaming") >= 0) this._topts.query.ladder = "1";
     this._upgrade = o.upgrade !== false;
     this._remember = !!o.rememberUpgrade;
     const t = this._topts;
