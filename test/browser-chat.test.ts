@@ -1,10 +1,9 @@
 // The chat demo in headless Chromium: two pages chat; then the same with WebSocket deleted from window.
 import { join } from "node:path";
 import { expect } from "chai";
-import type { Browser, Page } from "playwright-core";
 // @ts-expect-error the demo is plain JavaScript
 import { startChat } from "../examples/chat/server.mjs";
-import { ARTIFACTS, hasChromium, launch } from "./browser-helpers.js";
+import { ARTIFACTS, say, useBrowser } from "./browser-helpers.js";
 
 interface Chat {
   url: string;
@@ -14,28 +13,11 @@ interface Chat {
 // The page's window, as the init script below (run in the page, typechecked here without the DOM lib) uses it.
 declare const window: { WebSocket?: unknown };
 
-async function say(page: Page, text: string): Promise<void> {
-  // A page in the background gets no animation frames, which Playwright's actions wait for.
-  await page.bringToFront();
-  await page.locator("#input").fill(text);
-  await page.locator("#form button").click();
-}
-
 describe("browser: chat demo (headless Chromium)", function () {
   this.timeout(60000);
-  let browser: Browser;
+  const browser = useBrowser();
   let chat: Chat;
 
-  before(async function () {
-    if (!hasChromium()) {
-      console.log("    skipped: /usr/bin/chromium is not installed (apt-get install -y chromium)");
-      this.skip();
-    }
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     chat = (await startChat({ port: 0 })) as Chat;
   });
@@ -58,7 +40,7 @@ describe("browser: chat demo (headless Chromium)", function () {
     },
   ]) {
     it(variant.label, async () => {
-      const context = await browser.newContext();
+      const context = await browser().newContext();
       if (variant.noWebSocket) {
         await context.addInitScript(() => {
           delete (window as { WebSocket?: unknown }).WebSocket;
@@ -75,11 +57,11 @@ describe("browser: chat demo (headless Chromium)", function () {
         for (const page of [alice, bob]) await page.locator("#transport", { hasText: "websocket" }).waitFor();
         expect(await alice.locator("#transports").textContent()).to.equal("(polling → websocket)");
       }
-      await say(alice, "hello from alice");
+      await say(alice, "hello from alice", "#form button");
       await bob.locator("#log li", { hasText: "alice:hello from alice" }).waitFor();
-      await say(bob, "hi alice, <b>bob</b> here");
+      await say(bob, "hi alice, <b>bob</b> here", "#form button");
       await alice.locator("#log li", { hasText: "bob:hi alice, <b>bob</b> here" }).waitFor();
-      for (let i = 0; i < 10; i++) await say(alice, "n" + i);
+      for (let i = 0; i < 10; i++) await say(alice, "n" + i, "#form button");
       await bob.locator("#log li", { hasText: "alice:n9" }).waitFor();
       const bobLines = await bob.locator("#log li.chat").allTextContents();
       expect(bobLines).to.deep.equal([

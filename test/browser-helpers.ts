@@ -1,7 +1,7 @@
 // Shared headless-Chromium helpers for the browser tests (not a test file itself).
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS = join(new URL("..", import.meta.url).pathname, "test-artifacts");
@@ -25,4 +25,31 @@ export async function launch(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/**
+ * Launches Chromium once for the enclosing describe block and closes it after; skips the block (saying why) when
+ * Chromium is not installed. Returns a getter, since the browser exists only once `before` has run.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  before(async function () {
+    if (!hasChromium()) {
+      console.log("    skipped: /usr/bin/chromium is not installed (apt-get install -y chromium)");
+      this.skip();
+    }
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
+}
+
+/** Types `text` into the chat page's #input and clicks its send button. */
+export async function say(page: Page, text: string, sendButton: string): Promise<void> {
+  // A page in the background gets no animation frames, which Playwright's actions wait for.
+  await page.bringToFront();
+  await page.locator("#input").fill(text);
+  await page.locator(sendButton).click();
 }

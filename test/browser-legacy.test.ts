@@ -2,10 +2,9 @@
 // modern globals deleted before any page script runs. Results are read from the DOM (page.evaluate needs Map).
 import { join } from "node:path";
 import { expect } from "chai";
-import type { Browser, Page } from "playwright-core";
 // @ts-expect-error the demo is plain JavaScript
 import { startLegacyChat } from "../examples/legacy-chat/server.mjs";
-import { ARTIFACTS, hasChromium, launch } from "./browser-helpers.js";
+import { ARTIFACTS, say, useBrowser } from "./browser-helpers.js";
 
 interface LegacyChat {
   url: string;
@@ -38,27 +37,11 @@ const REMOVED = [
   "TextDecoder",
 ];
 
-async function say(page: Page, text: string): Promise<void> {
-  await page.bringToFront();
-  await page.locator("#input").fill(text);
-  await page.locator("#send").click();
-}
-
 describe("browser: legacy chat on the ES5 bundle without modern globals (headless Chromium)", function () {
   this.timeout(60000);
-  let browser: Browser;
+  const browser = useBrowser();
   let chat: LegacyChat;
 
-  before(async function () {
-    if (!hasChromium()) {
-      console.log("    skipped: /usr/bin/chromium is not installed (apt-get install -y chromium)");
-      this.skip();
-    }
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     chat = (await startLegacyChat({ port: 0 })) as LegacyChat;
   });
@@ -67,7 +50,7 @@ describe("browser: legacy chat on the ES5 bundle without modern globals (headles
   });
 
   it(`chats with ${REMOVED.join(", ")} deleted`, async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.addInitScript((names: string[]) => {
       const w = window as unknown as Record<string, unknown>;
       const gone: string[] = [];
@@ -98,11 +81,11 @@ describe("browser: legacy chat on the ES5 bundle without modern globals (headles
       expect(await page.locator("#transport").textContent()).to.equal("polling");
     }
     await alice.locator("#log div", { hasText: "* bob joined" }).waitFor();
-    await say(alice, "hello from an old browser");
+    await say(alice, "hello from an old browser", "#send");
     await bob.locator("#log div", { hasText: "alice: hello from an old browser" }).waitFor();
-    await say(bob, "ünïcödé & <tags> 😀");
+    await say(bob, "ünïcödé & <tags> 😀", "#send");
     await alice.locator("#log div", { hasText: "bob: ünïcödé & <tags> 😀" }).waitFor();
-    for (let i = 0; i < 5; i++) await say(alice, "n" + i);
+    for (let i = 0; i < 5; i++) await say(alice, "n" + i, "#send");
     await bob.locator("#log div", { hasText: "alice: n4" }).waitFor();
     // innerText of the container (one line per message): allTextContents() needs Set inside the page.
     // biome-ignore lint/performance/useDomNodeTextContent: textContent would join the lines without separators
