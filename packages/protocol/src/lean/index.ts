@@ -115,7 +115,8 @@ function decodeRecord(text: string): EnginePacket {
   if (!text) fail("EIO_EMPTY_PACKET");
   const c = text.charAt(0);
   if (c === "b") return { type: "message", data: fromBase64(text.slice(1)) };
-  const type = TYPES["0123456".indexOf(c)];
+  // A one-character key: only "0".."6" name an element of the array.
+  const type = TYPES[c as unknown as number];
   if (!type) fail("EIO_UNKNOWN_PACKET_TYPE");
   return text.length > 1 ? { type, data: text.slice(1) } : { type };
 }
@@ -196,13 +197,13 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | Uint8Ar
 const RESERVED = /^(connect|connect_error|disconnect|disconnecting|newListener|removeListener)$/;
 
 function parse(text: string, max: number): [SocketPacket, number] {
-  const m = /^([0-6])(?:(\d+)-)?(\/[^,]*,?)?(\d*)([\s\S]*)$/.exec(text);
+  const m = /^([0-6])(?:(\d+)-)?(?:(\/[^,]*),?)?(\d*)([\s\S]*)$/.exec(text);
   if (!m) fail("SIO_UNKNOWN_PACKET_TYPE");
   const type = +m[1]! as SocketPacket["type"];
   const count = m[2] ? +m[2] : 0;
   if (type > 4 !== !!m[2] || (m[2] && m[2].charAt(0) === "0")) fail("SIO_BAD_ATTACHMENTS");
   if (count > max) fail("SIO_TOO_MANY_ATTACHMENTS");
-  const packet: SocketPacket = { type, nsp: m[3] ? m[3].replace(/,$/, "") : "/" };
+  const packet: SocketPacket = { type, nsp: m[3] || "/" };
   const acks = type === 3 || type === 6;
   let json = m[5]!;
   // Only EVENT and ACK headers carry an id; elsewhere the digits belong to the JSON.
