@@ -37,19 +37,19 @@ const HAS_AB = typeof ArrayBuffer === "function";
 
 /** True for an ArrayBuffer or any view on one (typed arrays, DataView, Node Buffer). */
 export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
+  // Primitives have no ArrayBuffer `buffer`; only null and undefined need the guard.
   return (
     HAS_AB &&
-    typeof value === "object" &&
-    value !== null &&
+    value != null &&
     (value instanceof ArrayBuffer || (value as { buffer?: unknown }).buffer instanceof ArrayBuffer)
   );
 }
 
-/** The bytes of binary data as a Uint8Array over the same memory. */
+/** The bytes of binary data as a (new) Uint8Array view over the same memory. */
 export function toUint8Array(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return data instanceof ArrayBuffer
+    ? new Uint8Array(data)
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** Standard padded base64. */
