@@ -18,45 +18,33 @@ interface LocationLike {
   host: string;
 }
 
-const URL_RE = /^(?:([a-z][a-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?/i;
-
-function defaultPort(protocol: string): string {
-  return protocol === "https" || protocol === "wss" ? "443" : "80";
-}
+// scheme://[userinfo@]host[:port][path][?query]: the port is a trailing ":digits" of the authority (so
+// "[::1]:80" splits after the bracket), and the host ends where the path, query or fragment starts.
+const URL_RE = /^([^:]+):\/\/(?:[^/?#]*@)?([^/?#]*?)(?::(\d*))?(?=[/?#]|$)([^?#]*)(?:\?([^#]*))?/;
 
 /**
  * Parses `uri` relative to `loc` (the page location in browsers). Accepts absolute URLs, protocol-relative
  * `//host/path`, bare `host:port/path` and path-only `/nsp`.
  */
 export function parseUrl(uri: string | undefined, loc?: LocationLike | null): ParsedUrl {
-  let text = uri === undefined || uri === null ? "" : String(uri);
-  const base = loc ? loc.protocol.replace(/:$/, "") + "://" + loc.host : "http://localhost";
-  if (text === "") text = base;
-  else if (text.charAt(0) === "/" && text.charAt(1) === "/") text = (loc ? loc.protocol : "https:") + text;
-  else if (text.charAt(0) === "/") text = base + text;
+  let text = uri == null ? "" : String(uri);
+  const scheme = loc ? loc.protocol.replace(/:$/, "") : "https";
+  // Empty or a path: the page's origin. Otherwise give it a scheme (the page's) unless it has one.
+  if (!text || /^\/(?!\/)/.test(text)) text = (loc ? scheme + "://" + loc.host : "http://localhost") + text;
   else if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
-    text = (loc ? loc.protocol.replace(/:$/, "") : "https") + "://" + text;
+    text = scheme + (text.slice(0, 2) === "//" ? ":" : "://") + text;
   const m = URL_RE.exec(text)!;
-  const protocol = (m[1] || "http").toLowerCase();
-  let authority = m[2] || "";
-  const at = authority.lastIndexOf("@");
-  if (at >= 0) authority = authority.slice(at + 1);
-  let hostname = authority;
-  let port = "";
-  const portMatch = /:(\d*)$/.exec(authority);
-  if (portMatch && (authority.charAt(0) !== "[" || authority.indexOf("]") < portMatch.index)) {
-    hostname = authority.slice(0, portMatch.index);
-    port = portMatch[1]!;
-  }
-  if (!port) port = defaultPort(protocol);
+  const protocol = m[1]!.toLowerCase();
   const secure = protocol === "https" || protocol === "wss";
-  const host = hostname.indexOf(":") >= 0 && hostname.charAt(0) !== "[" ? "[" + hostname + "]" : hostname;
+  const port = m[3] || (secure ? "443" : "80");
+  let host = m[2]!;
+  if (host.indexOf(":") >= 0 && host.charAt(0) !== "[") host = "[" + host + "]";
   return {
     protocol,
     hostname: host,
     port,
-    path: m[3] || "/",
-    query: m[4] || "",
+    path: m[4] || "/",
+    query: m[5] || "",
     secure,
     id: protocol + "://" + host + ":" + port,
   };
@@ -68,11 +56,9 @@ export function decodeQuery(qs: string): Record<string, string> {
   const parts = qs.split("&");
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
-    if (!part) continue;
-    const eq = part.indexOf("=");
-    const key = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
-    const value = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1));
-    out[key] = value;
+    // Without "=" the key is the whole part and the value empty.
+    const eq = (part + "=").indexOf("=");
+    if (part) out[decodeURIComponent(part.slice(0, eq))] = decodeURIComponent(part.slice(eq + 1));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // The lean client-side codecs (src/lean, what the browser bundles ship) against the full ones: the same wire
 // strings both ways, and the same LADDER_ERR codes for the bad input the client must survive.
 import { expect } from "chai";
+import fc from "fast-check";
 import * as full from "../src/index.js";
 import * as lean from "../src/lean/index.js";
 import * as nativeUtf8 from "../src/lean/utf8-native.js";
@@ -15,6 +16,20 @@ function codeOf(fn: () => unknown): string {
     return e.code ?? "no code";
   }
   return "no error";
+}
+
+/** What `fn` returns, or the name and code it throws: two codecs agree when their outcomes are deep-equal. */
+function outcome(fn: () => unknown): unknown {
+  try {
+    return fn();
+  } catch (err) {
+    const e = err as { code?: string; name?: string };
+    return { name: e.name, code: e.code };
+  }
+}
+
+function fail(err: Error): never {
+  throw err;
 }
 
 function bytes(n: number, seed: number): Uint8Array {
@@ -197,6 +212,33 @@ describe("lean client codecs (browser bundles)", () => {
     );
   });
 
+  it("Socket.IO encoding: toJSON, Buffer, __proto__ keys and misplaced binary as the full encoder", () => {
+    const withToJSON = { toJSON: () => ({ inner: bytes(2, 7) }) };
+    const holey: unknown[] = new Array(3);
+    holey[1] = 2;
+    const packets: full.SocketPacket[] = [
+      { type: 2, nsp: "/", data: ["buffer", Buffer.from([1, 2, 3]), { b: Buffer.alloc(0) }] },
+      { type: 2, nsp: "/", data: ["toJSON", withToJSON, { toJSON: () => bytes(1, 8) }] },
+      { type: 2, nsp: "/", data: ["proto", JSON.parse('{"__proto__":{"x":1},"y":2}'), bytes(1, 9)] },
+      { type: 3, nsp: "/", id: 1, data: [holey, new Float64Array([0.5])] },
+      { type: 2, nsp: "/", data: ["deep", JSON.parse("[".repeat(1500) + "]".repeat(1500)), bytes(1, 1)] },
+    ];
+    for (const p of packets) {
+      const ours = lean.encodeSocketPacket(p);
+      const theirs = full.encodeSocketPacket(p);
+      expect(ours[0]).to.equal(theirs[0]);
+      expect(ours.slice(1).map((b) => Array.from(b as Uint8Array))).to.deep.equal(
+        theirs.slice(1).map((b) => Array.from(b as Uint8Array)),
+      );
+    }
+    for (const p of [
+      { type: 0, nsp: "/", data: { token: bytes(1, 1) } },
+      { type: 2, nsp: "/", data: ["throws", { toJSON: () => fail(new Error("no")) }] },
+    ] as full.SocketPacket[]) {
+      expect(codeOf(() => lean.encodeSocketPacket(p))).to.equal(codeOf(() => full.encodeSocketPacket(p)));
+    }
+  });
+
   it("Socket.IO decoding: the same packets as the full decoder, attachments in place", () => {
     const texts = [
       "0",
@@ -299,5 +341,140 @@ describe("lean client codecs (browser bundles)", () => {
     expect(d.write(Uint8Array.of(0xe2, 0x82))).to.equal("");
     expect(codeOf(() => d.end())).to.equal("LADDER_ERR_UTF8_INVALID");
     expect(d.write(Uint8Array.of(0x41)) + d.end()).to.equal("A");
+  });
+
+  describe("against the full codecs on generated input (fast-check)", () => {
+    it("base64: the same text for any bytes, and back", () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 40 }), (b) => {
+          const text = lean.toBase64(b);
+          expect(text).to.equal(full.toBase64(b));
+          expect(Array.from(lean.fromBase64(text))).to.deep.equal(Array.from(b));
+        }),
+      );
+    });
+
+    it("base64: any text decodes to the same bytes or fails with the same code", () => {
+      const text = fc
+        .array(
+          fc.constantFrom("A", "Q", "I", "D", "g", "/", "+", "=", "-", "_", " ", "\n", "é", "AQID", "=="),
+          {
+            maxLength: 12,
+          },
+        )
+        .map((parts) => parts.join(""));
+      fc.assert(
+        fc.property(text, (t) => {
+          const ours = outcome(() => Array.from(lean.fromBase64(t)));
+          expect(ours, JSON.stringify(t)).to.deep.equal(outcome(() => Array.from(full.fromBase64(t))));
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it("Engine.IO payloads: any text decodes to the same packets or fails with the same code", () => {
+      const record = fc.constantFrom(
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "b",
+        "x",
+        "AQID",
+        "AQ==",
+        "probe",
+        "",
+        "{}",
+      );
+      const payload = fc
+        .array(fc.array(record, { maxLength: 3 }), { minLength: 1, maxLength: 4 })
+        .map((records) => records.map((r) => r.join("")).join("\x1e"));
+      fc.assert(
+        fc.property(payload, (p) => {
+          expect(
+            outcome(() => lean.decodePayload(p)),
+            JSON.stringify(p),
+          ).to.deep.equal(outcome(() => full.decodePayload(p)));
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it("Socket.IO decoding: whatever the full decoder accepts, the lean one decodes the same", () => {
+      const piece = fc.constantFrom(
+        ..."0 1 2 3 4 5 6 7 1- 2- 0- /admin , /a, 12 x - null [] {".split(" "),
+        '["a"]',
+        '["connect"]',
+        "[1]",
+        '{"a":1}',
+        '"x"',
+        '{"_placeholder":true,"num":0}',
+        '["a",{"_placeholder":true,"num":0}]',
+      );
+      fc.assert(
+        fc.property(fc.array(piece, { maxLength: 6 }), (parts) => {
+          const text = parts.join("");
+          const expected = outcome(() => new full.SocketDecoder().add(text));
+          const ours = outcome(() => new lean.SocketDecoder().add(text));
+          if ((expected as { name?: string } | null)?.name === "ProtocolError") {
+            // The lean decoder leaves some server-side checks out; what it rejects, it rejects with a code.
+            if ((ours as { name?: string } | null)?.name === "ProtocolError")
+              expect((ours as { code: string }).code).to.match(/^LADDER_ERR_SIO_/);
+          } else expect(ours, text).to.deep.equal(expected);
+        }),
+        { numRuns: 3000 },
+      );
+    });
+
+    it("Socket.IO encoding: the same messages for any packet, and the caller's data left alone", () => {
+      const leaf = fc.oneof(
+        { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 1 }) },
+        { weight: 1, arbitrary: fc.uint8Array({ maxLength: 4 }) },
+      );
+      const data = fc.array(
+        fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }), fc.dictionary(fc.string(), leaf)),
+        {
+          maxLength: 4,
+        },
+      );
+      // The packets a client sends: events and acks (any data, binary anywhere) and CONNECT with its auth.
+      const packet = fc.oneof(
+        fc.record({
+          type: fc.constantFrom(2 as const, 5 as const),
+          nsp: fc.constantFrom("/", "/admin"),
+          id: fc.option(fc.nat(), { nil: undefined }),
+          data: fc.tuple(fc.string(), data).map(([name, args]) => [name, ...args]),
+        }),
+        fc.record({
+          type: fc.constantFrom(3 as const, 6 as const),
+          nsp: fc.constantFrom("/", "/admin"),
+          id: fc.nat(),
+          data,
+        }),
+        fc.record({
+          type: fc.constant(0 as const),
+          nsp: fc.constantFrom("/", "/admin"),
+          data: fc.option(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 1 })), { nil: undefined }),
+        }),
+      );
+      fc.assert(
+        fc.property(packet, (p) => {
+          const before = JSON.stringify(p.data, (_k, v) => (v instanceof Uint8Array ? Array.from(v) : v));
+          const p2 = { ...p } as full.SocketPacket;
+          if (p2.id === undefined) delete p2.id;
+          if (p2.data === undefined) delete p2.data;
+          const ours = outcome(() => lean.encodeSocketPacket(p2));
+          expect(ours).to.deep.equal(outcome(() => full.encodeSocketPacket(p2)));
+          expect(JSON.stringify(p.data, (_k, v) => (v instanceof Uint8Array ? Array.from(v) : v))).to.equal(
+            before,
+          );
+        }),
+        { numRuns: 1000 },
+      );
+    });
   });
 });

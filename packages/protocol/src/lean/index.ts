@@ -37,19 +37,19 @@ const HAS_AB = typeof ArrayBuffer === "function";
 
 /** True for an ArrayBuffer or any view on one (typed arrays, DataView, Node Buffer). */
 export function isBinary(value: unknown): value is ArrayBuffer | ArrayBufferView {
+  // Primitives have no ArrayBuffer `buffer`; only null and undefined need the guard.
   return (
     HAS_AB &&
-    typeof value === "object" &&
-    value !== null &&
+    value != null &&
     (value instanceof ArrayBuffer || (value as { buffer?: unknown }).buffer instanceof ArrayBuffer)
   );
 }
 
-/** The bytes of binary data as a Uint8Array over the same memory. */
+/** The bytes of binary data as a (new) Uint8Array view over the same memory. */
 export function toUint8Array(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return data instanceof ArrayBuffer
+    ? new Uint8Array(data)
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** Standard padded base64. */
@@ -59,34 +59,29 @@ export function toBase64(bytes: Uint8Array): string {
   for (let i = 0; i < n; i += 3) {
     const v = (bytes[i]! << 16) | ((bytes[i + 1]! | 0) << 8) | (bytes[i + 2]! | 0);
     out +=
-      B64.charAt(v >> 18) +
-      B64.charAt((v >> 12) & 63) +
-      (i + 1 < n ? B64.charAt((v >> 6) & 63) : "=") +
-      (i + 2 < n ? B64.charAt(v & 63) : "=");
+      B64[v >> 18]! +
+      B64[(v >> 12) & 63] +
+      (i + 1 < n ? B64[(v >> 6) & 63] : "=") +
+      (i + 2 < n ? B64[v & 63] : "=");
   }
   return out;
 }
 
 /** Strict base64: the text must be the one canonical encoding of its bytes (length, alphabet, padding, bits). */
 export function fromBase64(text: string): Uint8Array {
-  const n = text.length;
-  if (n % 4 || typeof Uint8Array === "undefined") fail("EIO_BAD_BASE64");
-  const pad = text.charAt(n - 1) === "=" ? (text.charAt(n - 2) === "=" ? 2 : 1) : 0;
-  const out = new Uint8Array((n / 4) * 3 - pad);
+  if (typeof Uint8Array === "undefined") fail("EIO_BAD_BASE64");
+  const body = text.replace(/==?$/, "");
+  const n = body.length;
+  const out = new Uint8Array((n * 3) >> 2);
   let bits = 0;
-  let count = 0;
   let j = 0;
-  for (let i = 0; i < n - pad; i++) {
-    const v = B64.indexOf(text.charAt(i));
-    if (v < 0) fail("EIO_BAD_BASE64");
-    bits = ((bits << 6) | v) & 0xffffff;
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out[j++] = bits >> count;
-    }
+  // Each character adds 6 bits; after the 2nd, 3rd and 4th of a quantum a byte is complete (the typed array
+  // keeps its low 8 bits). A character outside the alphabet decodes as garbage and fails the check below.
+  for (let i = 0; i < n; i++) {
+    bits = (bits << 6) | B64.indexOf(body.charAt(i));
+    if (i & 3) out[j++] = bits >> (6 - 2 * (i & 3));
   }
-  // Re-encoding catches non-zero padding bits: only the canonical text survives the round trip.
+  // Only the canonical text survives the round trip: it rejects a bad length, alphabet, padding or padding bits.
   if (toBase64(out) !== text) fail("EIO_BAD_BASE64");
   return out;
 }
@@ -120,7 +115,8 @@ function decodeRecord(text: string): EnginePacket {
   if (!text) fail("EIO_EMPTY_PACKET");
   const c = text.charAt(0);
   if (c === "b") return { type: "message", data: fromBase64(text.slice(1)) };
-  const type = TYPES["0123456".indexOf(c)];
+  // A one-character key: only "0".."6" name an element of the array.
+  const type = TYPES[c as unknown as number];
   if (!type) fail("EIO_UNKNOWN_PACKET_TYPE");
   return text.length > 1 ? { type, data: text.slice(1) } : { type };
 }
@@ -134,18 +130,13 @@ export function decodePacket(data: string | Uint8Array | ArrayBuffer): EnginePac
 
 /** Joins packets into a polling payload (binary as base64). */
 export function encodePayload(packets: readonly EnginePacket[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < packets.length; i++) out.push(encodePacket(packets[i]!, false) as string);
-  return out.join("\x1e");
+  return packets.map((packet) => encodePacket(packet, false)).join("\x1e");
 }
 
 /** Splits a polling payload; any bad record rejects the whole payload. */
 export function decodePayload(payload: string): EnginePacket[] {
   if (typeof payload !== "string") fail("EIO_UNKNOWN_PACKET_TYPE");
-  const records = payload.split("\x1e");
-  const out: EnginePacket[] = [];
-  for (let i = 0; i < records.length; i++) out.push(decodeRecord(records[i]!));
-  return out;
+  return payload.split("\x1e").map(decodeRecord);
 }
 
 /** Parses the open packet's JSON; the fields the client relies on must have their types. */
@@ -170,68 +161,49 @@ export function decodeHandshake(data: string): Handshake {
   return h;
 }
 
-function hasBinary(value: unknown, depth: number): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (isBinary(value)) return true;
-  // JSON.stringify would throw on a cycle later; stop the walk long before the stack does.
-  if (depth > 1000) fail("SIO_UNENCODABLE");
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
-  for (const key in value) {
-    if (hasOwn(value, key) && hasBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
-  }
-  return false;
-}
-
-// Replaces binary values by placeholders, into a copy (the caller's data is left alone).
-function extract(value: unknown, buffers: Uint8Array[]): unknown {
-  if (typeof value !== "object" || value === null) return value;
-  if (isBinary(value)) return { _placeholder: true, num: buffers.push(toUint8Array(value)) - 1 };
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return value;
-  const out: Record<string, unknown> = Array.isArray(value) ? ([] as unknown as Record<string, unknown>) : {};
-  for (const key in value) {
-    if (hasOwn(value, key)) out[key] = extract((value as Record<string, unknown>)[key], buffers);
-  }
-  return out;
-}
-
 /** One Socket.IO packet as the Engine.IO messages that carry it: `[text, ...attachments]`. */
 export function encodeSocketPacket(packet: SocketPacket): Array<string | Uint8Array> {
   let type: number = packet.type;
-  let data = packet.data;
+  const data = packet.data;
   const buffers: Uint8Array[] = [];
   if (type > 6 || !(type >= 0)) fail("SIO_UNKNOWN_PACKET_TYPE");
   if (type === 5 || type === 6) type -= 3;
+  // Events and acks carry binary as attachments: one walk, JSON.stringify's own, whose replacer swaps binary
+  // for numbered placeholders. It sees each value after its toJSON, so the holder's value is checked first: a
+  // Buffer is binary before its toJSON. Other packet types serialize binary as JSON, as the full encoder does.
+  function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+    const raw = this[key];
+    if (isBinary(raw)) value = raw;
+    return isBinary(value) ? { _placeholder: true, num: buffers.push(toUint8Array(value)) - 1 } : value;
+  }
   let text: string | undefined;
   try {
-    if ((type === 2 || type === 3) && hasBinary(data, 0)) {
-      data = extract(data, buffers);
-      type += 3;
-    }
-    text = data === undefined ? "" : JSON.stringify(data);
-  } catch (err) {
-    if ((err as CodedError).code) throw err;
+    text = data === undefined ? "" : JSON.stringify(data, type === 2 || type === 3 ? replacer : undefined);
+  } catch {
+    // A cycle, a BigInt or a throwing toJSON: text stays undefined.
   }
   if (text === undefined) fail("SIO_UNENCODABLE");
-  const out: Array<string | Uint8Array> = [
+  if (buffers.length) type += 3;
+  return ([] as Array<string | Uint8Array>).concat(
     type +
       (buffers.length ? buffers.length + "-" : "") +
       (packet.nsp !== "/" ? packet.nsp + "," : "") +
       (packet.id !== undefined ? packet.id : "") +
       text,
-  ];
-  return out.concat(buffers);
+    buffers,
+  );
 }
 
 const RESERVED = /^(connect|connect_error|disconnect|disconnecting|newListener|removeListener)$/;
 
 function parse(text: string, max: number): [SocketPacket, number] {
-  const m = /^([0-6])(?:(\d+)-)?(\/[^,]*,?)?(\d*)([\s\S]*)$/.exec(text);
+  const m = /^([0-6])(?:(\d+)-)?(?:(\/[^,]*),?)?(\d*)([\s\S]*)$/.exec(text);
   if (!m) fail("SIO_UNKNOWN_PACKET_TYPE");
   const type = +m[1]! as SocketPacket["type"];
   const count = m[2] ? +m[2] : 0;
   if (type > 4 !== !!m[2] || (m[2] && m[2].charAt(0) === "0")) fail("SIO_BAD_ATTACHMENTS");
   if (count > max) fail("SIO_TOO_MANY_ATTACHMENTS");
-  const packet: SocketPacket = { type, nsp: m[3] ? m[3].replace(/,$/, "") : "/" };
+  const packet: SocketPacket = { type, nsp: m[3] || "/" };
   const acks = type === 3 || type === 6;
   let json = m[5]!;
   // Only EVENT and ACK headers carry an id; elsewhere the digits belong to the JSON.
