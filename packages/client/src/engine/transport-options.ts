@@ -1,6 +1,6 @@
 import { defaultTimers } from "../timers.js";
 import type { TransportOptions } from "../transports/transport.js";
-import { decodeQuery, hasOwn, parseUrl } from "../url.js";
+import { assign, decodeQuery, hasOwn, parseUrl } from "../url.js";
 import type { EngineOptions } from "./options.js";
 
 /**
@@ -17,7 +17,9 @@ export function transportOptions(uri: string | undefined, o: EngineOptions): Tra
   const userQuery = typeof o.query === "string" ? decodeQuery(o.query) : o.query;
   if (userQuery) for (const key in userQuery) if (hasOwn(userQuery, key)) query[key] = String(userQuery[key]);
   query.EIO = "4";
-  return {
+  // The user's options as given (WebSocket, wsOptions, extraHeaders, protocols, streamingTimeout...), then the
+  // resolved and defaulted ones.
+  return assign({} as TransportOptions, o, {
     hostname: o.hostname || url.hostname,
     port:
       o.port !== undefined
@@ -32,16 +34,11 @@ export function transportOptions(uri: string | undefined, o: EngineOptions): Tra
     query,
     timers: o.timers || defaultTimers,
     withCredentials: !!o.withCredentials,
-    extraHeaders: o.extraHeaders,
     forceBase64: !!o.forceBase64,
     timestampRequests: o.timestampRequests !== false,
     timestampParam: o.timestampParam || "t",
     requestTimeout: o.requestTimeout || 0,
     forceJSONP: !!o.forceJSONP,
     jsonp: o.jsonp !== false,
-    WebSocket: o.WebSocket,
-    protocols: o.protocols,
-    wsOptions: o.wsOptions,
-    streamingTimeout: o.streamingTimeout,
-  };
+  });
 }
