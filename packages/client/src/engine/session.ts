@@ -84,11 +84,11 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   /** Opens the session (called by the constructor; call again after a close to reconnect). */
   open(): void {
     if (this.readyState === "opening" || this.readyState === "open") return;
-    let names = this._names.filter((name) => !!registry[name]?.available(this._topts));
+    // biome-ignore lint/complexity/useOptionalChain: smaller than `?.` once down-levelled (ES2018 has no `?.`)
+    const names = this._names.filter((name) => registry[name] && registry[name].available(this._topts));
     const recalled = this._origin ? recallTransport(this._origin) : this._remember ? remembered : null;
-    if (recalled && names.indexOf(recalled) > 0) {
-      names = [recalled].concat(names.filter((n) => n !== recalled));
-    }
+    const i = recalled ? names.indexOf(recalled) : -1;
+    if (i > 0) names.unshift(names.splice(i, 1)[0]!);
     this.readyState = "opening";
     this._failed = {};
     delete this._topts.query.sid;
@@ -109,17 +109,13 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   }
 
   private _setTransport(t: Transport): void {
-    this._dropTransport();
+    // The session owns every listener of the transport it holds.
+    if (this.transport) this.transport.off();
     this.transport = t;
     t.on("drain", () => this._onDrain())
       .on("packet", (p) => this._onPacket(p))
       .on("error", (err) => this._onError(err))
       .on("close", (details) => this._onClose("transport close", details));
-  }
-
-  /** Stops listening to the current transport; the session owns every listener of the transport it holds. */
-  private _dropTransport(): void {
-    if (this.transport) this.transport.off();
   }
 
   private _onPacket(packet: EnginePacket): void {
@@ -147,7 +143,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     this.emit("handshake", hs);
     if (this.readyState === "closed") return;
     this.id = this._topts.query.sid = hs.sid;
-    this.upgrades = hs.upgrades.filter((n) => this._names.indexOf(n) >= 0 && !!registry[n]);
+    this.upgrades = hs.upgrades.filter((n) => this._names.indexOf(n) >= 0 && registry[n]);
     this.pingInterval = hs.pingInterval;
     this.pingTimeout = hs.pingTimeout;
     this.maxPayload = hs.maxPayload;
@@ -293,8 +289,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     const t = this.transport!;
     if (this._tryAll && this.readyState === "opening" && t.readyState !== "open" && this._next.length) {
       // Before the handshake, a transport that cannot connect gives way to the next one.
-      this._dropTransport();
-      t.close();
+      t.off().close();
       this._openNext();
     } else this._fail(err);
   }
@@ -317,9 +312,8 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     this._watchdog(false);
     this.id = null;
     if (this._cancelProbe) this._cancelProbe();
-    this._dropTransport();
     this.readyState = "closed";
-    if (t) t.close();
+    if (t) t.off().close();
     this._writeBuffer = [];
     this._inFlight = 0;
     this._upgrading = false;
