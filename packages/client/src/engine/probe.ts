@@ -35,19 +35,19 @@ export function probe(host: ProbeHost, t: Transport): () => void {
       end(clientError("LADDER_ERR_CLIENT_PROBE", "probe error: " + reason, { transport: t.name, context }));
   };
   const timer = host._timers.setTimeout(() => fail("probe timeout"), host._upgradeTimeout);
-  t.on("open", () => t.send([{ type: "ping", data: "probe" }]));
-  t.on("packet", (packet) => {
-    if (packet.type !== "pong" || packet.data !== "probe") return fail("unexpected packet " + packet.type);
-    if (host.readyState !== "open") return fail("session closed");
-    host._beginUpgrade(t.name);
-    host.transport!.pause(() => {
-      if (finished) return;
-      if (host.readyState !== "open" || t.readyState !== "open") fail("closed while pausing");
-      else end(null);
-    });
-  });
-  t.on("error", (err) => fail("transport error", err));
-  t.on("close", () => fail("transport closed"));
-  t.open();
+  t.on("open", () => t.send([{ type: "ping", data: "probe" }]))
+    .on("packet", (packet) => {
+      if (packet.type !== "pong" || packet.data !== "probe") return fail("unexpected packet " + packet.type);
+      if (host.readyState !== "open") return fail("session closed");
+      host._beginUpgrade(t.name);
+      host.transport!.pause(() => {
+        if (finished) return;
+        if (host.readyState !== "open" || t.readyState !== "open") fail("closed while pausing");
+        else end(null);
+      });
+    })
+    .on("error", (err) => fail("transport error", err))
+    .on("close", () => fail("transport closed"))
+    .open();
   return () => fail("cancelled");
 }

@@ -45,8 +45,9 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   /** localStorage key suffix of `rememberTransport`, or null when that option is off. */
   private readonly _origin: string | null;
   private readonly _tryAll: boolean;
+  // _next and _failed are set by open(), which the constructor calls.
   /** The transports still to try, with `tryAllTransports`, if the current one fails before the handshake. */
-  private _next: string[] = [];
+  private _next!: string[];
   private _writeBuffer: EnginePacket[] = [];
   /** How many packets of the write buffer the transport is writing (they leave the buffer on `drain`). */
   private _inFlight = 0;
@@ -54,7 +55,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   private _pingTimer: unknown = null;
   private _cancelProbe: (() => void) | null = null;
   /** Transports whose probe failed in this session (not probed again). */
-  private _failed: { [name: string]: boolean } = {};
+  private _failed!: { [name: string]: boolean };
 
   /**
    * @param uri server URL (`http://host:port`, `ws://...`); the path comes from `opts.path`.
