@@ -1,4 +1,4 @@
-import { decodeHandshake, type EnginePacket, utf8ByteLength } from "@ladder/protocol";
+import { decodeHandshake, type EnginePacket, type Handshake, utf8ByteLength } from "@ladder/protocol";
 import { Emitter } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
 import { transports as registry } from "../registry.js";
@@ -134,7 +134,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   }
 
   private _onHandshake(data: string): void {
-    let hs: ReturnType<typeof decodeHandshake>;
+    let hs: Handshake;
     try {
       hs = decodeHandshake(data);
     } catch (err) {

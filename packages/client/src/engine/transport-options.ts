@@ -13,7 +13,7 @@ export function transportOptions(uri: string | undefined, o: EngineOptions): Tra
   const secure = o.secure !== undefined ? o.secure : url.secure;
   let path = (o.path || "/engine.io").replace(/\/$/, "");
   if (o.addTrailingSlash !== false) path += "/";
-  const query: Record<string, string> = url.query ? decodeQuery(url.query) : {};
+  const query = decodeQuery(url.query);
   const userQuery = typeof o.query === "string" ? decodeQuery(o.query) : o.query;
   if (userQuery) for (const key in userQuery) if (hasOwn(userQuery, key)) query[key] = String(userQuery[key]);
   query.EIO = "4";
