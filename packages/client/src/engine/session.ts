@@ -157,10 +157,9 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
 
   /** Probes, best first, the offered transports that rank above the current one; one at a time. */
   private _probeNext(): void {
-    const t = this.transport;
     // No probe once the session is over (_onClose clears the id before cancelling a probe in flight).
-    if (!this._upgrade || this.readyState !== "open" || !this.id || this._cancelProbe || !t) return;
-    const current = registry[t.name];
+    if (!this._upgrade || this.readyState !== "open" || !this.id || this._cancelProbe) return;
+    const current = registry[this.transport!.name];
     let best: string | null = null;
     let bestRank = current ? current.rank : 0;
     for (let i = 0; i < this.upgrades.length; i++) {
@@ -226,7 +225,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
 
   /** True when a write would go out right now (used to drop volatile packets). */
   get writable(): boolean {
-    return this.readyState === "open" && !this._upgrading && !!this.transport && this.transport.writable;
+    return this.readyState === "open" && !this._upgrading && this.transport!.writable;
   }
 
   private _queue(packets: EnginePacket[], callback?: () => void): void {
@@ -317,7 +316,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     if (t) t.off().close();
     this._writeBuffer = [];
     this._inFlight = 0;
-    this._upgrading = false;
+    // _upgrading was reset by the probe's end (cancelled above if it was running).
     this.emit("close", reason, details);
   }
 }
