@@ -9,7 +9,7 @@ import { defaultBinaryType, toBinaryType, toBytes } from "./binary.js";
 import type { BinaryType, EngineOptions } from "./options.js";
 import { probe } from "./probe.js";
 import { recallTransport, rememberTransport } from "./remember.js";
-import { transportOptions } from "./transport-options.js";
+import { type SessionOptions, transportOptions } from "./transport-options.js";
 import type { EngineData, EngineSocketEvents, EngineState } from "./types.js";
 
 // The transport that the last upgrade in this page/process reached (for `rememberUpgrade`).
@@ -38,13 +38,11 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   readonly _timers: Timers;
   /** @internal (read by the probe) */
   readonly _upgradeTimeout: number;
-  private readonly _topts: TransportOptions;
+  /** The transports' shared options; the session's own (upgrade, rememberUpgrade, tryAllTransports) ride along. */
+  private readonly _topts: SessionOptions;
   private readonly _names: string[];
-  private readonly _upgrade: boolean;
-  private readonly _remember: boolean;
   /** localStorage key suffix of `rememberTransport`, or null when that option is off. */
   private readonly _origin: string | null;
-  private readonly _tryAll: boolean;
   // _next and _failed are set by open(), which the constructor calls.
   /** The transports still to try, with `tryAllTransports`, if the current one fails before the handshake. */
   private _next!: string[];
@@ -71,12 +69,9 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     // Ladder's extensions (streaming) are offered only to a client that asks with ladder=1 (PROTOCOL.md); an
     // official server ignores the parameter.
     if (this._names.indexOf("streaming") >= 0) t.query.ladder = "1";
-    this._upgrade = o.upgrade !== false;
-    this._remember = !!o.rememberUpgrade;
     this._origin = o.rememberTransport
       ? (t.secure ? "https://" : "http://") + t.hostname + ":" + t.port + t.path
       : null;
-    this._tryAll = !!o.tryAllTransports;
     this._upgradeTimeout = o.upgradeTimeout !== undefined ? o.upgradeTimeout : 10000;
     this.binaryType = o.binaryType || defaultBinaryType();
     this.open();
@@ -87,7 +82,11 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     if (this.readyState === "opening" || this.readyState === "open") return;
     // biome-ignore lint/complexity/useOptionalChain: smaller than `?.` once down-levelled (ES2018 has no `?.`)
     const names = this._names.filter((name) => registry[name] && registry[name].available(this._topts));
-    const recalled = this._origin ? recallTransport(this._origin) : this._remember ? remembered : null;
+    const recalled = this._origin
+      ? recallTransport(this._origin)
+      : this._topts.rememberUpgrade
+        ? remembered
+        : null;
     const i = recalled ? names.indexOf(recalled) : -1;
     if (i > 0) names.unshift(names.splice(i, 1)[0]!);
     this.readyState = "opening";
@@ -158,7 +157,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   /** Probes, best first, the offered transports that rank above the current one; one at a time. */
   private _probeNext(): void {
     // No probe once the session is over (_onClose clears the id before cancelling a probe in flight).
-    if (!this._upgrade || this.readyState !== "open" || !this.id || this._cancelProbe) return;
+    if (this._topts.upgrade === false || this.readyState !== "open" || !this.id || this._cancelProbe) return;
     const current = registry[this.transport!.name];
     let best: string | null = null;
     let bestRank = current ? current.rank : 0;
@@ -287,7 +286,12 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
 
   private _onError(err: LadderClientError): void {
     const t = this.transport!;
-    if (this._tryAll && this.readyState === "opening" && t.readyState !== "open" && this._next.length) {
+    if (
+      this._topts.tryAllTransports &&
+      this.readyState === "opening" &&
+      t.readyState !== "open" &&
+      this._next.length
+    ) {
       // Before the handshake, a transport that cannot connect gives way to the next one.
       t.off().close();
       this._openNext();

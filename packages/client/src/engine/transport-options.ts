@@ -3,11 +3,14 @@ import type { TransportOptions } from "../transports/transport.js";
 import { assign, decodeQuery, hasOwn, parseUrl } from "../url.js";
 import type { EngineOptions } from "./options.js";
 
+/** The options every transport of a session shares; the user's other options ride along (the session reads them). */
+export type SessionOptions = TransportOptions & Omit<EngineOptions, keyof TransportOptions>;
+
 /**
  * Resolves an {@link EngineSocket}'s URL and options into the options every transport of the session shares:
  * host, port and path from the URL unless overridden, the query (URL's, then the user's, then EIO=4), defaults.
  */
-export function transportOptions(uri: string | undefined, o: EngineOptions): TransportOptions {
+export function transportOptions(uri: string | undefined, o: EngineOptions): SessionOptions {
   const loc = (globalThis as { location?: { protocol: string; host: string } }).location;
   const url = parseUrl(uri, loc);
   const secure = o.secure !== undefined ? o.secure : url.secure;
@@ -19,7 +22,7 @@ export function transportOptions(uri: string | undefined, o: EngineOptions): Tra
   query.EIO = "4";
   // The user's options as given (WebSocket, wsOptions, extraHeaders, protocols, streamingTimeout...), then the
   // resolved and defaulted ones.
-  return assign({} as TransportOptions, o, {
+  return assign({} as SessionOptions, o, {
     hostname: o.hostname || url.hostname,
     port:
       o.port !== undefined
