@@ -26,7 +26,9 @@ export function toBinaryType(bytes: Uint8Array, type: BinaryType): ArrayBuffer |
 /** Any binary the user may send, as a Uint8Array view (no copy). */
 export function toBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   if (data instanceof Uint8Array) return data;
-  if (typeof ArrayBuffer !== "undefined" && data instanceof ArrayBuffer) return new Uint8Array(data);
   const view = data as ArrayBufferView;
-  return new Uint8Array(view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
+  // An ArrayBuffer has no `buffer`; any other view (typed array, DataView) gets a byte view of its range.
+  return view.buffer
+    ? new Uint8Array(view.buffer as ArrayBuffer, view.byteOffset, view.byteLength)
+    : new Uint8Array(data as ArrayBuffer);
 }

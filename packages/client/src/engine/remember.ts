@@ -1,7 +1,8 @@
 /**
  * Opt-in per-origin memory of the transport a session last reached (`rememberTransport`), so the next page load
- * starts there instead of climbing the ladder again. Stored in localStorage when the page has it (quota errors,
- * disabled storage and private modes are ignored: the memory is a hint, never a requirement).
+ * starts there instead of climbing the ladder again. Stored in localStorage when the page has it. The memory is a
+ * hint, never a requirement: a missing or disabled storage (reading it may throw), quota errors and private modes
+ * all end in the catch.
  */
 interface StorageLike {
   getItem(key: string): string | null;
@@ -9,26 +10,13 @@ interface StorageLike {
   removeItem(key: string): void;
 }
 
-function storage(): StorageLike | null {
-  try {
-    const s = (globalThis as { localStorage?: StorageLike }).localStorage;
-    return s && typeof s.getItem === "function" ? s : null;
-  } catch {
-    // Reading localStorage throws where storage is disabled.
-    return null;
-  }
-}
-
-function key(origin: string): string {
-  return "ladder:transport:" + origin;
-}
+const storage = (): StorageLike => (globalThis as { localStorage?: StorageLike }).localStorage!;
+const key = (origin: string): string => "ladder:transport:" + origin;
 
 /** The transport remembered for `origin` (scheme://host:port + path), or null. */
 export function recallTransport(origin: string): string | null {
-  const s = storage();
-  if (!s) return null;
   try {
-    return s.getItem(key(origin));
+    return storage().getItem(key(origin));
   } catch {
     return null;
   }
@@ -36,12 +24,10 @@ export function recallTransport(origin: string): string | null {
 
 /** Remembers `name` for `origin`; null forgets it (the remembered transport failed). */
 export function rememberTransport(origin: string, name: string | null): void {
-  const s = storage();
-  if (!s) return;
   try {
-    if (name === null) s.removeItem(key(origin));
-    else s.setItem(key(origin), name);
+    if (name === null) storage().removeItem(key(origin));
+    else storage().setItem(key(origin), name);
   } catch {
-    // quota or a disabled storage: the memory is only a hint
+    // see above: the memory is only a hint
   }
 }

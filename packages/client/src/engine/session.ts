@@ -1,11 +1,5 @@
-import {
-  decodeHandshake,
-  type EnginePacket,
-  type EnginePacketType,
-  type Handshake,
-  utf8ByteLength,
-} from "@ladder/protocol";
-import { Emitter, on } from "../emitter.js";
+import { decodeHandshake, type EnginePacket, type Handshake, utf8ByteLength } from "@ladder/protocol";
+import { Emitter } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
 import { transports as registry } from "../registry.js";
 import type { Timers } from "../timers.js";
@@ -15,7 +9,7 @@ import { defaultBinaryType, toBinaryType, toBytes } from "./binary.js";
 import type { BinaryType, EngineOptions } from "./options.js";
 import { probe } from "./probe.js";
 import { recallTransport, rememberTransport } from "./remember.js";
-import { transportOptions } from "./transport-options.js";
+import { type SessionOptions, transportOptions } from "./transport-options.js";
 import type { EngineData, EngineSocketEvents, EngineState } from "./types.js";
 
 // The transport that the last upgrade in this page/process reached (for `rememberUpgrade`).
@@ -40,22 +34,26 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   maxPayload = 0;
   readonly binaryType: BinaryType;
 
-  private readonly _topts: TransportOptions;
+  /** @internal (read by the probe) */
+  readonly _timers: Timers;
+  /** @internal (read by the probe) */
+  readonly _upgradeTimeout: number;
+  /** The transports' shared options; the session's own (upgrade, rememberUpgrade, tryAllTransports) ride along. */
+  private readonly _topts: SessionOptions;
   private readonly _names: string[];
-  private readonly _upgrade: boolean;
-  private readonly _remember: boolean;
   /** localStorage key suffix of `rememberTransport`, or null when that option is off. */
   private readonly _origin: string | null;
-  private readonly _tryAll: boolean;
-  private readonly _upgradeTimeout: number;
-  private readonly _timers: Timers;
+  // _next and _failed are set by open(), which the constructor calls.
+  /** The transports still to try, with `tryAllTransports`, if the current one fails before the handshake. */
+  private _next!: string[];
   private _writeBuffer: EnginePacket[] = [];
-  private _prevBufferLen = 0;
+  /** How many packets of the write buffer the transport is writing (they leave the buffer on `drain`). */
+  private _inFlight = 0;
   private _upgrading = false;
   private _pingTimer: unknown = null;
-  private _unsub: Array<() => void> = [];
   private _cancelProbe: (() => void) | null = null;
-  private _failed: { [name: string]: boolean } = {};
+  /** Transports whose probe failed in this session (not probed again). */
+  private _failed!: { [name: string]: boolean };
 
   /**
    * @param uri server URL (`http://host:port`, `ws://...`); the path comes from `opts.path`.
@@ -64,19 +62,16 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   constructor(uri?: string, opts?: EngineOptions) {
     super();
     const o = opts || {};
-    this._topts = transportOptions(uri, o);
-    this._timers = this._topts.timers;
+    const t = transportOptions(uri, o);
+    this._topts = t;
+    this._timers = t.timers;
     this._names = (o.transports || ["polling", "websocket", "streaming"]).slice();
     // Ladder's extensions (streaming) are offered only to a client that asks with ladder=1 (PROTOCOL.md); an
     // official server ignores the parameter.
-    if (this._names.indexOf("streaming") >= 0) this._topts.query.ladder = "1";
-    this._upgrade = o.upgrade !== false;
-    this._remember = !!o.rememberUpgrade;
-    const t = this._topts;
+    if (this._names.indexOf("streaming") >= 0) t.query.ladder = "1";
     this._origin = o.rememberTransport
       ? (t.secure ? "https://" : "http://") + t.hostname + ":" + t.port + t.path
       : null;
-    this._tryAll = !!o.tryAllTransports;
     this._upgradeTimeout = o.upgradeTimeout !== undefined ? o.upgradeTimeout : 10000;
     this.binaryType = o.binaryType || defaultBinaryType();
     this.open();
@@ -85,246 +80,196 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   /** Opens the session (called by the constructor; call again after a close to reconnect). */
   open(): void {
     if (this.readyState === "opening" || this.readyState === "open") return;
-    let names: string[] = [];
-    for (let i = 0; i < this._names.length; i++) {
-      const name = this._names[i]!;
-      const factory = registry[name];
-      if (factory?.available(this._topts)) names.push(name);
-    }
-    const recalled = this._origin ? recallTransport(this._origin) : this._remember ? remembered : null;
-    if (recalled && names.indexOf(recalled) > 0) {
-      names = [recalled].concat(names.filter((n) => n !== recalled));
-    }
+    // biome-ignore lint/complexity/useOptionalChain: smaller than `?.` once down-levelled (ES2018 has no `?.`)
+    const names = this._names.filter((name) => registry[name] && registry[name].available(this._topts));
+    const recalled = this._origin
+      ? recallTransport(this._origin)
+      : this._topts.rememberUpgrade
+        ? remembered
+        : null;
+    const i = recalled ? names.indexOf(recalled) : -1;
+    if (i > 0) names.unshift(names.splice(i, 1)[0]!);
     this.readyState = "opening";
     this._failed = {};
-    if (names.length === 0) {
-      this._timers.setTimeout(() => {
-        const err = clientError("LADDER_ERR_CLIENT_NO_TRANSPORT");
-        this.emit("error", err);
-        this._onClose("transport error", err);
-      }, 0);
-      return;
-    }
-    this._openWith(names);
+    delete this._topts.query.sid;
+    this._next = names;
+    if (names.length) this._openNext();
+    else this._timers.setTimeout(() => this._fail(clientError("LADDER_ERR_CLIENT_NO_TRANSPORT")), 0);
   }
 
-  private _openWith(names: string[]): void {
-    delete this._topts.query.sid;
-    const t = this._create(names[0]!);
+  private _openNext(): void {
+    const t = this._create(this._next.shift()!);
     this._setTransport(t);
-    // Before the handshake only: a first transport that cannot connect may give way to the next one.
-    const onFirstError = (): void => {
-      if (this._tryAll && this.readyState === "opening" && names.length > 1) {
-        t.off("error", onFirstError);
-        this._cleanupTransport();
-        t.close();
-        this._openWith(names.slice(1));
-      }
-    };
-    if (this._tryAll) this._unsub.unshift(on(t, "error", onFirstError));
     t.open();
   }
 
   private _create(name: string): Transport {
-    return registry[name]!.create(assignOpts(this._topts));
+    // The query object is shared on purpose: the sid learnt from the handshake reaches the transport in use.
+    return registry[name]!.create(assign({} as TransportOptions, this._topts));
   }
 
   private _setTransport(t: Transport): void {
-    this._cleanupTransport();
+    // The session owns every listener of the transport it holds.
+    if (this.transport) this.transport.off();
     this.transport = t;
-    this._unsub.push(
-      on(t, "drain", () => this._onDrain()),
-      on(t, "packet", (p: EnginePacket) => this._onPacket(p)),
-      on(t, "error", (err: LadderClientError) => this._onError(err)),
-      on(t, "close", (details?: CloseDetails) => this._onClose("transport close", details)),
-    );
-  }
-
-  private _cleanupTransport(): void {
-    const subs = this._unsub;
-    this._unsub = [];
-    for (let i = 0; i < subs.length; i++) subs[i]!();
+    t.on("drain", () => this._onDrain())
+      .on("packet", (p) => this._onPacket(p))
+      .on("error", (err) => this._onError(err))
+      .on("close", (details) => this._onClose("transport close", details));
   }
 
   private _onPacket(packet: EnginePacket): void {
     if (this.readyState === "closed") return;
     this.emit("packet", packet);
-    switch (packet.type) {
-      case "open":
-        this._onHandshake(packet.data);
-        break;
-      case "ping":
-        this._resetPingTimer();
-        this._sendPacket("pong");
-        this.emit("ping");
-        break;
-      case "message": {
-        const data = packet.data;
-        this.emit(
-          "message",
-          typeof data === "string" || data === undefined ? data || "" : toBinaryType(data, this.binaryType),
-        );
-        break;
-      }
-      default:
-        break;
+    const data = packet.data;
+    if (packet.type === "open") this._onHandshake(data as string);
+    else if (packet.type === "ping") {
+      this._watchdog(true);
+      this._queue([{ type: "pong" }]);
+      this.emit("ping");
+    } else if (packet.type === "message") {
+      this.emit("message", typeof data === "object" ? toBinaryType(data, this.binaryType) : data || "");
     }
   }
 
-  private _onHandshake(data: string | Uint8Array | undefined): void {
+  private _onHandshake(data: string): void {
     let hs: Handshake;
     try {
-      hs = decodeHandshake(typeof data === "string" ? data : "");
+      hs = decodeHandshake(data);
     } catch (err) {
       this._onError(clientError("LADDER_ERR_CLIENT_PARSE", "bad handshake", { context: err }));
       return;
     }
     this.emit("handshake", hs);
-    this.id = hs.sid;
-    this._topts.query.sid = hs.sid;
-    this.upgrades = hs.upgrades.filter((n) => this._names.indexOf(n) >= 0 && !!registry[n]);
+    if (this.readyState === "closed") return;
+    this.id = this._topts.query.sid = hs.sid;
+    this.upgrades = hs.upgrades.filter((n) => this._names.indexOf(n) >= 0 && registry[n]);
     this.pingInterval = hs.pingInterval;
     this.pingTimeout = hs.pingTimeout;
     this.maxPayload = hs.maxPayload;
-    if (this.readyState === "closed") return;
     this.readyState = "open";
     this.emit("open");
     this._flush();
-    this._resetPingTimer();
+    this._watchdog(true);
     this._probeNext();
   }
 
   /** Probes, best first, the offered transports that rank above the current one; one at a time. */
   private _probeNext(): void {
-    if (!this._upgrade || this.readyState !== "open" || this._cancelProbe || !this.transport) return;
-    const current = registry[this.transport.name];
-    const currentRank = current ? current.rank : 0;
+    // No probe once the session is over (_onClose clears the id before cancelling a probe in flight).
+    if (this._topts.upgrade === false || this.readyState !== "open" || !this.id || this._cancelProbe) return;
+    const current = registry[this.transport!.name];
     let best: string | null = null;
-    let bestRank = currentRank;
+    let bestRank = current ? current.rank : 0;
     for (let i = 0; i < this.upgrades.length; i++) {
       const name = this.upgrades[i]!;
       const f = registry[name];
-      if (!f || this._failed[name] || !f.available(this._topts)) continue;
-      if (f.rank > bestRank) {
+      if (f && !this._failed[name] && f.available(this._topts) && f.rank > bestRank) {
         best = name;
         bestRank = f.rank;
       }
     }
-    if (!best) return;
-    const name = best;
-    this._cancelProbe = probe(
-      {
-        alive: () => this.readyState === "open",
-        current: () => this.transport!,
-        create: (n) => this._create(n),
-        beginUpgrade: (n) => {
-          this._upgrading = true;
-          this.emit("upgrading", n);
-        },
-        switchTo: (next) => {
-          this._setTransport(next);
-          this._upgrading = false;
-          remembered = next.name;
-          if (this._origin) rememberTransport(this._origin, next.name);
-          this.emit("upgrade", next.name);
-          this._flush();
-        },
-        timers: this._timers,
-        upgradeTimeout: this._upgradeTimeout,
-      },
-      name,
-      (err) => {
-        this._cancelProbe = null;
-        if (err) {
-          this._failed[name] = true;
-          if (this._upgrading) {
-            this._upgrading = false;
-            if (this.transport) this.transport.resume();
-            this._flush();
-          }
-          if (remembered === name) remembered = null;
-          if (this._origin && recallTransport(this._origin) === name) rememberTransport(this._origin, null);
-          if (this.readyState === "open") this.emit("upgradeError", err);
-        }
-        this._probeNext();
-      },
-    );
+    if (best) this._cancelProbe = probe(this, this._create(best));
   }
 
-  private _resetPingTimer(): void {
+  /** @internal (called by the probe) */
+  _beginUpgrade(name: string): void {
+    this._upgrading = true;
+    this.emit("upgrading", name);
+  }
+
+  /** @internal (called by the probe) */
+  _probed(next: Transport, err: LadderClientError | null): void {
+    const name = next.name;
+    this._cancelProbe = null;
+    if (err) {
+      this._failed[name] = true;
+      if (this._upgrading) this.transport!.resume();
+      this._forget(name, !!this._origin && recallTransport(this._origin) === name);
+    } else {
+      this._setTransport(next);
+      remembered = name;
+      if (this._origin) rememberTransport(this._origin, name);
+    }
+    this._upgrading = false;
+    if (!err) this.emit("upgrade", name);
+    else if (this.readyState === "open") this.emit("upgradeError", err);
+    this._flush();
+    this._probeNext();
+  }
+
+  /** Clears the heartbeat watchdog and, when `arm`, starts it again. */
+  private _watchdog(arm: boolean): void {
     const timers = this._timers;
     if (this._pingTimer !== null) timers.clearTimeout(this._pingTimer);
     // The server pings every pingInterval and waits pingTimeout for the pong; silence beyond both means it is gone.
-    this._pingTimer = timers.setTimeout(() => {
-      this._pingTimer = null;
-      this._onClose("ping timeout");
-    }, this.pingInterval + this.pingTimeout);
+    this._pingTimer = arm
+      ? timers.setTimeout(() => this._onClose("ping timeout"), this.pingInterval + this.pingTimeout)
+      : null;
   }
 
   /** Sends a message (text or binary); `callback` runs once it was handed to the transport. */
   send(data: EngineData, callback?: () => void): this {
-    this._sendPacket("message", typeof data === "string" ? data : toBytes(data), callback);
-    return this;
+    return this.write([typeof data === "string" ? data : toBytes(data)], callback);
   }
 
   /** Sends several messages that must stay together (a Socket.IO packet and its attachments). */
   write(parts: ReadonlyArray<string | Uint8Array>, callback?: () => void): this {
-    if (this.readyState === "closing" || this.readyState === "closed") return this;
-    for (let i = 0; i < parts.length; i++) {
-      const packet: EnginePacket = { type: "message", data: parts[i]! };
-      this.emit("packetCreate", packet);
-      this._writeBuffer.push(packet);
-    }
-    if (callback) this.once("flush", callback);
-    this._flush();
+    this._queue(
+      parts.map((data): EnginePacket => ({ type: "message", data })),
+      callback,
+    );
     return this;
   }
 
   /** True when a write would go out right now (used to drop volatile packets). */
   get writable(): boolean {
-    return this.readyState === "open" && !this._upgrading && !!this.transport && this.transport.writable;
+    return this.readyState === "open" && !this._upgrading && this.transport!.writable;
   }
 
-  private _sendPacket(type: EnginePacketType, data?: string | Uint8Array, callback?: () => void): void {
+  private _queue(packets: EnginePacket[], callback?: () => void): void {
     if (this.readyState === "closing" || this.readyState === "closed") return;
-    const packet: EnginePacket = data === undefined ? { type } : { type, data };
-    this.emit("packetCreate", packet);
-    this._writeBuffer.push(packet);
+    for (let i = 0; i < packets.length; i++) {
+      this.emit("packetCreate", packets[i]!);
+      this._writeBuffer.push(packets[i]!);
+    }
     if (callback) this.once("flush", callback);
     this._flush();
   }
 
   private _flush(): void {
-    const t = this.transport;
-    if (this.readyState === "closed" || !t || !t.writable || this._upgrading || this._prevBufferLen > 0)
-      return;
-    if (this._writeBuffer.length === 0 || (this.readyState === "opening" && !this.id)) return;
-    const packets = this._writablePackets(t);
-    t.send(packets);
-    this._prevBufferLen = packets.length;
+    // Set once the session has an id (the handshake came on a transport).
+    const t = this.transport!;
+    const buffer = this._writeBuffer;
+    // Nothing goes out before the handshake or after the close (no id), during a switch, or while a write is in
+    // flight.
+    if (!this.id || !t.writable || this._upgrading || this._inFlight || !buffer.length) return;
+    let n = buffer.length;
+    if (t.batches && this.maxPayload) {
+      // A transport that batches gets as many packets as fit in maxPayload (always at least one).
+      let size = 1;
+      for (let i = 0; i < buffer.length; i++) {
+        const data = buffer[i]!.data;
+        // type digit or "b", the record separator, and the text or base64 body
+        size +=
+          2 +
+          (typeof data === "string" ? utf8ByteLength(data) : data ? Math.ceil(data.byteLength / 3) * 4 : 0);
+        if (i && size > this.maxPayload) {
+          n = i;
+          break;
+        }
+      }
+    }
+    this._inFlight = n;
+    t.send(buffer.slice(0, n));
     this.emit("flush");
   }
 
-  /** For transports that batch, as many packets as fit in maxPayload (always at least one). */
-  private _writablePackets(t: Transport): EnginePacket[] {
-    const buffer = this._writeBuffer;
-    if (!t.batches || !this.maxPayload || buffer.length === 1) return buffer.slice();
-    let size = 1;
-    for (let i = 0; i < buffer.length; i++) {
-      const data = buffer[i]!.data;
-      if (typeof data === "string") size += utf8ByteLength(data);
-      else if (data) size += Math.ceil(data.byteLength / 3) * 4;
-      size += 2; // type digit or "b", and the record separator
-      if (i > 0 && size > this.maxPayload) return buffer.slice(0, i);
-    }
-    return buffer.slice();
-  }
-
   private _onDrain(): void {
-    this._writeBuffer.splice(0, this._prevBufferLen);
-    this._prevBufferLen = 0;
-    if (this._writeBuffer.length === 0) this.emit("drain");
-    else this._flush();
+    this._writeBuffer.splice(0, this._inFlight);
+    this._inFlight = 0;
+    if (this._writeBuffer.length) this._flush();
+    else this.emit("drain");
   }
 
   /** Closes the session after flushing what is buffered (and after an upgrade in progress settles). */
@@ -332,62 +277,50 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     if (this.readyState !== "opening" && this.readyState !== "open") return this;
     this.readyState = "closing";
     const close = (): void => this._onClose("forced close");
-    const afterUpgrade = (): void => {
-      if (this._cancelProbe) this._cancelProbe();
-      close();
-    };
-    if (this._writeBuffer.length && this.transport && this.transport.readyState === "open") {
-      this.once("drain", () => (this._upgrading ? afterUpgrade() : close()));
-      // A write may never drain if the network is gone; the heartbeat watchdog still ends the session.
-    } else if (this._upgrading) afterUpgrade();
+    // A write may never drain if the network is gone; the heartbeat watchdog still ends the session.
+    if (this._writeBuffer.length && this.transport && this.transport.readyState === "open")
+      this.once("drain", close);
     else close();
     return this;
   }
 
   private _onError(err: LadderClientError): void {
+    const t = this.transport!;
     if (
-      this._tryAll &&
+      this._topts.tryAllTransports &&
       this.readyState === "opening" &&
-      this.transport &&
-      this.transport.readyState !== "open"
+      t.readyState !== "open" &&
+      this._next.length
     ) {
-      // _openWith's listener may start the next transport; only give up when it did not.
-      const t = this.transport;
-      this._timers.setTimeout(() => {
-        if (this.transport === t && this.readyState === "opening") this._fail(err);
-      }, 0);
-      return;
-    }
-    this._fail(err);
+      // Before the handshake, a transport that cannot connect gives way to the next one.
+      t.off().close();
+      this._openNext();
+    } else this._fail(err);
   }
 
   private _fail(err: LadderClientError): void {
-    if (remembered && this.transport && remembered === this.transport.name) remembered = null;
-    if (this._origin && this.transport && this.readyState === "opening")
-      rememberTransport(this._origin, null);
+    if (this.transport) this._forget(this.transport.name, this.readyState === "opening");
     this.emit("error", err);
     this._onClose("transport error", err);
+  }
+
+  /** Forgets `name` as the transport to start the next session with; `stored` also clears rememberTransport's. */
+  private _forget(name: string, stored: boolean): void {
+    if (remembered === name) remembered = null;
+    if (this._origin && stored) rememberTransport(this._origin, null);
   }
 
   private _onClose(reason: string, details?: CloseDetails | LadderClientError): void {
     if (this.readyState === "closed") return;
     const t = this.transport;
-    if (this._pingTimer !== null) this._timers.clearTimeout(this._pingTimer);
-    this._pingTimer = null;
-    if (this._cancelProbe) this._cancelProbe();
-    this._cancelProbe = null;
-    this._cleanupTransport();
-    this.readyState = "closed";
-    if (t) t.close();
+    this._watchdog(false);
     this.id = null;
+    if (this._cancelProbe) this._cancelProbe();
+    this.readyState = "closed";
+    if (t) t.off().close();
     this._writeBuffer = [];
-    this._prevBufferLen = 0;
-    this._upgrading = false;
+    this._inFlight = 0;
+    // _upgrading was reset by the probe's end (cancelled above if it was running).
     this.emit("close", reason, details);
   }
-}
-
-function assignOpts(src: TransportOptions): TransportOptions {
-  // The query object is shared on purpose: the sid learnt from the handshake reaches the transport in use.
-  return assign({} as TransportOptions, src);
 }

@@ -1,23 +1,28 @@
 import { defaultTimers } from "../timers.js";
 import type { TransportOptions } from "../transports/transport.js";
-import { decodeQuery, hasOwn, parseUrl } from "../url.js";
+import { assign, decodeQuery, hasOwn, parseUrl } from "../url.js";
 import type { EngineOptions } from "./options.js";
+
+/** The options every transport of a session shares; the user's other options ride along (the session reads them). */
+export type SessionOptions = TransportOptions & Omit<EngineOptions, keyof TransportOptions>;
 
 /**
  * Resolves an {@link EngineSocket}'s URL and options into the options every transport of the session shares:
  * host, port and path from the URL unless overridden, the query (URL's, then the user's, then EIO=4), defaults.
  */
-export function transportOptions(uri: string | undefined, o: EngineOptions): TransportOptions {
+export function transportOptions(uri: string | undefined, o: EngineOptions): SessionOptions {
   const loc = (globalThis as { location?: { protocol: string; host: string } }).location;
   const url = parseUrl(uri, loc);
   const secure = o.secure !== undefined ? o.secure : url.secure;
   let path = (o.path || "/engine.io").replace(/\/$/, "");
   if (o.addTrailingSlash !== false) path += "/";
-  const query: Record<string, string> = url.query ? decodeQuery(url.query) : {};
+  const query = decodeQuery(url.query);
   const userQuery = typeof o.query === "string" ? decodeQuery(o.query) : o.query;
   if (userQuery) for (const key in userQuery) if (hasOwn(userQuery, key)) query[key] = String(userQuery[key]);
   query.EIO = "4";
-  return {
+  // The user's options as given (WebSocket, wsOptions, extraHeaders, protocols, streamingTimeout...), then the
+  // resolved and defaulted ones.
+  return assign({} as SessionOptions, o, {
     hostname: o.hostname || url.hostname,
     port:
       o.port !== undefined
@@ -32,16 +37,11 @@ export function transportOptions(uri: string | undefined, o: EngineOptions): Tra
     query,
     timers: o.timers || defaultTimers,
     withCredentials: !!o.withCredentials,
-    extraHeaders: o.extraHeaders,
     forceBase64: !!o.forceBase64,
     timestampRequests: o.timestampRequests !== false,
     timestampParam: o.timestampParam || "t",
     requestTimeout: o.requestTimeout || 0,
     forceJSONP: !!o.forceJSONP,
     jsonp: o.jsonp !== false,
-    WebSocket: o.WebSocket,
-    protocols: o.protocols,
-    wsOptions: o.wsOptions,
-    streamingTimeout: o.streamingTimeout,
-  };
+  });
 }
