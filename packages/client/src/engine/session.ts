@@ -269,18 +269,22 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     this._writeBuffer.splice(0, this._inFlight);
     this._inFlight = 0;
     if (this._writeBuffer.length) this._flush();
-    else this.emit("drain");
+    else {
+      this.emit("drain");
+      // close() waits for the buffer to drain; the session itself, not a listener, so a session that ends
+      // another way meanwhile leaves nothing behind to close its next one.
+      if (this.readyState === "closing") this._onClose("forced close");
+    }
   }
 
   /** Closes the session after flushing what is buffered (and after an upgrade in progress settles). */
   close(): this {
     if (this.readyState !== "opening" && this.readyState !== "open") return this;
     this.readyState = "closing";
-    const close = (): void => this._onClose("forced close");
-    // A write may never drain if the network is gone; the heartbeat watchdog still ends the session.
-    if (this._writeBuffer.length && this.transport && this.transport.readyState === "open")
-      this.once("drain", close);
-    else close();
+    // With packets still to write, _onDrain ends the session once they are out. A write may never drain if the
+    // network is gone; the heartbeat watchdog still ends the session.
+    if (!this._writeBuffer.length || !this.transport || this.transport.readyState !== "open")
+      this._onClose("forced close");
     return this;
   }
 
