@@ -29,14 +29,11 @@ export class PollingXhr extends Polling {
   private _get: XhrLike | null = null;
 
   protected doPoll(uri: string): void {
-    this._get = this._request("GET", uri, null, (body) => {
-      this._get = null;
-      this.onData(body);
-    });
+    this._get = this._request(uri);
   }
 
   protected doWrite(body: string, done: () => void): void {
-    this._request("POST", this.postUri(), body, () => done());
+    this._request(this.postUri(), body, done);
   }
 
   protected abortPoll(): void {
@@ -52,23 +49,23 @@ export class PollingXhr extends Polling {
     }
   }
 
-  private _request(
-    method: string,
-    uri: string,
-    body: string | null,
-    onLoad: (text: string) => void,
-  ): XhrLike {
+  /** A GET (no `body`: its response goes to onData) or a POST of `body` (then `done`). */
+  private _request(uri: string, body?: string, done?: () => void): XhrLike {
     const X = (globalThis as unknown as { XMLHttpRequest: new () => XhrLike }).XMLHttpRequest;
     const xhr = new X();
     const o = this.opts;
     const timers = o.timers;
+    const method = done ? "POST" : "GET";
+    const fail = (context?: unknown, what = " error"): void =>
+      this.onRequestError("xhr " + method + what, context);
+    // Asynchronous: a status 0 (network error) is seen before the error event in some browsers.
+    const failLater = (context: unknown): unknown => timers.setTimeout(() => fail(context), 0);
     let timer: unknown = null;
     xhr.open(method, uri, true);
     try {
       const headers = o.extraHeaders;
-      if (headers)
-        for (const key in headers) if (hasOwn(headers, key)) xhr.setRequestHeader(key, headers[key]!);
-      if (method === "POST") xhr.setRequestHeader("Content-Type", "text/plain;charset=UTF-8");
+      for (const key in headers) if (hasOwn(headers, key)) xhr.setRequestHeader(key, headers[key]!);
+      if (done) xhr.setRequestHeader("Content-Type", "text/plain;charset=UTF-8");
     } catch {
       // some headers are refused by some browsers; the request still works without them
     }
@@ -81,25 +78,25 @@ export class PollingXhr extends Polling {
       if (xhr.readyState !== 4) return;
       xhr.onreadystatechange = null;
       if (timer !== null) timers.clearTimeout(timer);
-      // 1223 is IE's spelling of 204.
-      if (xhr.status === 200 || xhr.status === 1223) onLoad(xhr.responseText);
+      // 1223 is IE's spelling of 204. Any other status (a proxy's 500 included) is a transport error.
+      if (xhr.status !== 200 && xhr.status !== 1223) failLater(xhr.status);
+      else if (done) done();
       else {
-        const status = xhr.status;
-        // Report asynchronously: a status 0 (network error) is seen before the error event in some browsers.
-        timers.setTimeout(() => this.onRequestError("xhr " + method + " error", status), 0);
+        this._get = null;
+        this.onData(xhr.responseText);
       }
     };
     if (o.requestTimeout > 0) {
       timer = timers.setTimeout(() => {
         xhr.onreadystatechange = null;
         xhr.abort();
-        this.onRequestError("xhr " + method + " timeout");
+        fail(undefined, " timeout");
       }, o.requestTimeout);
     }
     try {
-      xhr.send(body);
+      xhr.send(body === undefined ? null : body);
     } catch (err) {
-      timers.setTimeout(() => this.onRequestError("xhr " + method + " error", err), 0);
+      failLater(err);
     }
     return xhr;
   }
