@@ -4,7 +4,7 @@
 // text that the form encoding would mangle (newlines, escaped "\n", non-ASCII), and the engine's request log proves
 // which transport carried them.
 import { readFileSync } from "node:fs";
-import { createServer, type Server as HttpServer, type IncomingMessage } from "node:http";
+import { createServer, type Server as HttpServer, type IncomingMessage, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Engine } from "@ladder/server";
@@ -46,6 +46,9 @@ describe("browser: JSONP polling cross-origin without CORS (legacy bundle, headl
   const browser = useBrowser();
   let site: HttpServer;
   let api: HttpServer;
+  let proxy: HttpServer;
+  let failPosts = false;
+  let posts500 = 0;
   let engine: Engine;
   let requests: Array<{ method: string; url: string; origin?: string }>;
   let siteUrl: string;
@@ -55,7 +58,8 @@ describe("browser: JSONP polling cross-origin without CORS (legacy bundle, headl
     requests = [];
     received = [];
     api = createServer();
-    engine = new Engine();
+    // A short heartbeat, so the POST-failure case below ends in about a second.
+    engine = new Engine({ pingInterval: 400, pingTimeout: 300 });
     engine.attach(api);
     // After attach (which takes over the request listeners), first in line: every request the engine sees.
     api.prependListener("request", (req: IncomingMessage) =>
@@ -68,21 +72,46 @@ describe("browser: JSONP polling cross-origin without CORS (legacy bundle, headl
         s.send("echo:" + String(d));
       });
     });
-    const apiUrl = `http://127.0.0.1:${await listen(api)}/engine.io/`;
+    const apiPort = await listen(api);
+    const apiUrl = `http://127.0.0.1:${apiPort}/engine.io/`;
+    // The fault injector: a pass-through proxy that answers every POST with 500 once failPosts is set.
+    proxy = createServer((req, res) => {
+      if (failPosts && req.method === "POST") {
+        posts500++;
+        req.resume();
+        req.on("end", () => {
+          res.writeHead(500, { "content-type": "text/html" });
+          res.end("<h1>500 Internal Server Error</h1>");
+        });
+        return;
+      }
+      const up = request(
+        { host: "127.0.0.1", port: apiPort, method: req.method, path: req.url, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
+      up.on("error", () => res.destroy());
+      req.pipe(up);
+    });
+    const proxyUrl = `http://127.0.0.1:${await listen(proxy)}/engine.io/`;
+    failPosts = false;
+    posts500 = 0;
     site = createServer((req, res) => {
       if (req.url === "/ladder.legacy.min.js") {
         res.writeHead(200, { "content-type": "application/javascript" });
         res.end(readFileSync(BUNDLE));
       } else {
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(page(apiUrl));
+        res.end(page(req.url === "/via-proxy" ? proxyUrl : apiUrl));
       }
     });
     siteUrl = `http://127.0.0.1:${await listen(site)}/`;
   });
   afterEach(async () => {
     engine.close();
-    for (const h of [site, api]) {
+    for (const h of [site, proxy, api]) {
       h.closeAllConnections();
       await new Promise((r) => h.close(r));
     }
@@ -122,6 +151,26 @@ describe("browser: JSONP polling cross-origin without CORS (legacy bundle, headl
       true,
     );
     await tab.screenshot({ path: join(ARTIFACTS, "jsonp-cross-origin.png") });
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it("POSTs answered with 500 by a proxy: the page learns of the disconnect (close 1006)", async () => {
+    const context = await browser().newContext();
+    const tab = await context.newPage();
+    const errors: string[] = [];
+    tab.on("pageerror", (e) => errors.push(String(e)));
+    await tab.goto(siteUrl + "via-proxy", { waitUntil: "domcontentloaded" });
+    await tab.locator("#status", { hasText: "connected" }).waitFor();
+    await tab.locator("#log div", { hasText: 'got "echo:two' }).waitFor();
+    failPosts = true;
+    await tab.evaluate(() => window.reply("lost"));
+    // The iframe cannot see the 500, so the packets (pongs included) are lost silently at first; the heartbeat
+    // then ends the session on both sides and the page gets its close event instead of staying "connected".
+    await tab.locator("#status", { hasText: "closed 1006" }).waitFor({ timeout: 10000 });
+    expect(posts500).to.be.greaterThan(0);
+    expect(received).to.not.include("lost");
+    await tab.screenshot({ path: join(ARTIFACTS, "jsonp-post-500.png") });
     expect(errors).to.deep.equal([]);
     await context.close();
   });
