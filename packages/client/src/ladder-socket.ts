@@ -2,7 +2,7 @@ import type { EngineOptions } from "./engine/options.js";
 import { type EngineData, EngineSocket } from "./engine/session.js";
 import { clientError } from "./errors.js";
 import { defaultTimers, nextTick } from "./timers.js";
-import { assign } from "./url.js";
+import { assign, parseUrl } from "./url.js";
 
 /** A W3C-style event object. */
 export interface LadderEvent {
@@ -75,8 +75,8 @@ export class LadderSocket {
     this.url = url;
     this.binaryType = typeof (globalThis as { Blob?: unknown }).Blob === "function" ? "blob" : "arraybuffer";
     const opts: EngineOptions = assign({}, options);
-    const path = /^(?:[a-z][a-z0-9+.-]*:)?(?:\/\/[^/?#]*)?([^?#]*)/i.exec(url)![1];
-    if (!opts.path && path && path !== "/") opts.path = path;
+    const path = parseUrl(url).path;
+    if (!opts.path && path !== "/") opts.path = path;
     if (!opts.binaryType) opts.binaryType = "arraybuffer";
     const engine = new EngineSocket(url.replace(/^ws(s?):/i, "http$1:"), opts);
     this.engine = engine;
