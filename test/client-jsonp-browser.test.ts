@@ -122,8 +122,8 @@ describe("browser: JSONP polling cross-origin without CORS (legacy bundle, headl
     const tab = await context.newPage();
     const errors: string[] = [];
     tab.on("pageerror", (e) => errors.push(String(e)));
-    // Not "load": a <script> long poll inserted before the load event holds it back until the poll returns.
-    await tab.goto(siteUrl, { waitUntil: "domcontentloaded" });
+    // Waits for the load event: the long-poll <script> must not hold it back (it waits for the load itself).
+    await tab.goto(siteUrl, { timeout: 10000 });
     await tab.locator("#status", { hasText: "connected" }).waitFor();
     expect(await tab.locator("#transport").textContent()).to.equal("polling");
     await tab.locator("#log div", { hasText: 'got "echo:two' }).waitFor();

@@ -4,6 +4,7 @@ interface Doc {
   createElement(tag: string): HTMLElementLike;
   getElementsByTagName(tag: string): ArrayLike<HTMLElementLike>;
   body: HTMLElementLike | null;
+  readyState?: string;
 }
 interface HTMLElementLike {
   [key: string]: unknown;
@@ -62,6 +63,18 @@ export class PollingJsonp extends Polling {
 
   protected doPoll(uri: string): void {
     this.abortPoll();
+    const state = doc().readyState;
+    // A <script> inserted while the page loads holds its load event back until the poll returns (up to a
+    // pingInterval). The handshake is answered at once; the long polls wait for the page's load event.
+    if (this.readyState !== "opening" && state && state !== "complete") {
+      (globalThis as unknown as { addEventListener(type: string, fn: () => void): void }).addEventListener(
+        "load",
+        () => {
+          if (this.readyState !== "closed") this.doPoll(uri);
+        },
+      );
+      return;
+    }
     const script = doc().createElement("script");
     script.async = true;
     script.src = uri + "&j=" + this._index;
