@@ -2,7 +2,7 @@ import type { EngineOptions } from "./engine/options.js";
 import { type EngineData, EngineSocket } from "./engine/session.js";
 import { clientError } from "./errors.js";
 import { defaultTimers, nextTick } from "./timers.js";
-import { assign } from "./url.js";
+import { assign, parseUrl } from "./url.js";
 
 /** A W3C-style event object. */
 export interface LadderEvent {
@@ -36,27 +36,29 @@ interface BlobCtor {
  * `message`). Adds `transport` (the current transport's name) and an `upgrade` event.
  */
 export class LadderSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  readonly CONNECTING = 0;
-  readonly OPEN = 1;
-  readonly CLOSING = 2;
-  readonly CLOSED = 3;
+  // The state constants, `protocol`/`extensions` and the null `on<type>` handlers live on the class and its
+  // prototype (assigned once below the class) rather than being copied onto every instance.
+  declare static readonly CONNECTING: 0;
+  declare static readonly OPEN: 1;
+  declare static readonly CLOSING: 2;
+  declare static readonly CLOSED: 3;
+  declare readonly CONNECTING: 0;
+  declare readonly OPEN: 1;
+  declare readonly CLOSING: 2;
+  declare readonly CLOSED: 3;
 
   /** The URL given to the constructor. */
   readonly url: string;
   /** Always "" (no subprotocol negotiation over polling). */
-  readonly protocol = "";
-  readonly extensions = "";
+  declare readonly protocol: string;
+  declare readonly extensions: string;
   /** "blob" (the W3C default, where Blob exists) or "arraybuffer". */
   binaryType: "blob" | "arraybuffer";
-  onopen: ((ev: LadderEvent) => void) | null = null;
-  onmessage: ((ev: LadderEvent) => void) | null = null;
-  onerror: ((ev: LadderEvent) => void) | null = null;
-  onclose: ((ev: LadderEvent) => void) | null = null;
-  onupgrade: ((ev: LadderEvent) => void) | null = null;
+  declare onopen: ((ev: LadderEvent) => void) | null;
+  declare onmessage: ((ev: LadderEvent) => void) | null;
+  declare onerror: ((ev: LadderEvent) => void) | null;
+  declare onclose: ((ev: LadderEvent) => void) | null;
+  declare onupgrade: ((ev: LadderEvent) => void) | null;
 
   /** The underlying engine session (for advanced use and tests). */
   readonly engine: EngineSocket;
@@ -73,35 +75,27 @@ export class LadderSocket {
     this.url = url;
     this.binaryType = typeof (globalThis as { Blob?: unknown }).Blob === "function" ? "blob" : "arraybuffer";
     const opts: EngineOptions = assign({}, options);
-    const m = /^(?:[a-z][a-z0-9+.-]*:)?(?:\/\/[^/?#]*)?([^?#]*)/i.exec(url);
-    const path = m?.[1] && m[1] !== "/" ? m[1] : "";
-    if (!opts.path && path) opts.path = path;
+    const path = parseUrl(url).path;
+    if (!opts.path && path !== "/") opts.path = path;
     if (!opts.binaryType) opts.binaryType = "arraybuffer";
     const engine = new EngineSocket(url.replace(/^ws(s?):/i, "http$1:"), opts);
     this.engine = engine;
     engine.on("open", () => {
       this._state = 1;
-      this._dispatch({ type: "open", target: this });
+      this._fire("open");
     });
     engine.on("message", (data) => {
-      if (this._state !== 1) return;
-      this._dispatch({ type: "message", target: this, data: this._binary(data) });
+      if (this._state === 1) this._fire("message", { data: this._binary(data) });
     });
-    engine.on("upgrade", (name) => this._dispatch({ type: "upgrade", target: this, transport: name }));
-    engine.on("error", (err) => this._dispatch({ type: "error", target: this, error: err }));
+    engine.on("upgrade", (transport) => this._fire("upgrade", { transport }));
+    engine.on("error", (error) => this._fire("error", { error }));
     engine.on("close", (reason) => {
-      const clean = reason === "forced close";
-      const code = clean ? (this._closeCode !== undefined ? this._closeCode : 1005) : 1006;
+      const wasClean = reason === "forced close";
+      const code = wasClean ? (this._closeCode !== undefined ? this._closeCode : 1005) : 1006;
       // As in browsers, CLOSED and the close event come in a later task: close() returns in CLOSING.
       nextTick(() => {
         this._state = 3;
-        this._dispatch({
-          type: "close",
-          target: this,
-          code,
-          reason: clean ? this._closeReason : reason,
-          wasClean: clean,
-        });
+        this._fire("close", { code, reason: wasClean ? this._closeReason : reason, wasClean });
       }, options?.timers || defaultTimers);
     });
   }
@@ -123,22 +117,17 @@ export class LadderSocket {
 
   /** Sends text or binary; throws InvalidStateError while CONNECTING, ignored once closing. */
   send(data: string | ArrayBuffer | ArrayBufferView): void {
-    if (this._state === 0) {
-      const err = clientError("LADDER_ERR_CLIENT_INVALID_STATE", "Still in CONNECTING state.");
-      err.name = "InvalidStateError";
-      throw err;
-    }
-    if (this._state !== 1) return;
-    this.engine.send(typeof data === "string" ? data : (data as EngineData));
+    if (!this._state)
+      throw clientError("LADDER_ERR_CLIENT_INVALID_STATE", "Still in CONNECTING state.", {
+        name: "InvalidStateError",
+      });
+    if (this._state === 1) this.engine.send(data as EngineData);
   }
 
   /** Closes; `code` must be 1000 or 3000-4999. The close event carries the code and reason given here. */
   close(code?: number, reason?: string): void {
-    if (code !== undefined && code !== 1000 && (code < 3000 || code > 4999)) {
-      const err = clientError("LADDER_ERR_CLIENT_INVALID_ACCESS");
-      err.name = "InvalidAccessError";
-      throw err;
-    }
+    if (code !== undefined && code !== 1000 && (code < 3000 || code > 4999))
+      throw clientError("LADDER_ERR_CLIENT_INVALID_ACCESS", "", { name: "InvalidAccessError" });
     if (this._state >= 2) return;
     this._closeCode = code;
     this._closeReason = reason || "";
@@ -147,44 +136,44 @@ export class LadderSocket {
   }
 
   addEventListener(type: string, listener: LadderEventListener | null): void {
-    if (!listener) return;
-    let list = this._listeners[type];
-    if (!list) {
-      list = [];
-      this._listeners[type] = list;
-    }
-    if (list.indexOf(listener) < 0) list.push(listener);
+    const list = this._listeners[type] || [];
+    this._listeners[type] = list;
+    if (listener && list.indexOf(listener) < 0) list.push(listener);
   }
 
   removeEventListener(type: string, listener: LadderEventListener | null): void {
-    const list = this._listeners[type];
-    const i = list && listener ? list.indexOf(listener) : -1;
-    if (i >= 0) list!.splice(i, 1);
+    const list = this._listeners[type] || [];
+    const i = listener ? list.indexOf(listener) : -1;
+    if (i >= 0) list.splice(i, 1);
   }
 
   /** Delivers `ev` to the `on<type>` handler and the listeners. */
   dispatchEvent(ev: LadderEvent): boolean {
-    this._dispatch(ev);
-    return true;
-  }
-
-  private _dispatch(ev: LadderEvent): void {
     const handler = (this as unknown as Record<string, unknown>)["on" + ev.type];
     if (typeof handler === "function") handler.call(this, ev);
-    const list = this._listeners[ev.type];
-    if (!list) return;
-    const copy = list.slice();
-    for (let i = 0; i < copy.length; i++) {
-      const l = copy[i]!;
+    // A copy, so listeners added or removed while dispatching do not change this round.
+    const list = (this._listeners[ev.type] || []).slice();
+    for (let i = 0; i < list.length; i++) {
+      const l = list[i]!;
       if (typeof l === "function") l.call(this, ev);
       else l.handleEvent(ev);
     }
+    return true;
+  }
+
+  private _fire(type: string, extra?: Partial<LadderEvent>): void {
+    this.dispatchEvent(assign({ type, target: this } as LadderEvent, extra));
   }
 
   private _binary(data: string | ArrayBuffer | Uint8Array): unknown {
-    if (typeof data === "string") return data;
     const Blob = (globalThis as { Blob?: BlobCtor }).Blob;
-    if (this.binaryType === "blob" && Blob) return new Blob([data]);
-    return data;
+    return typeof data !== "string" && this.binaryType === "blob" && Blob ? new Blob([data]) : data;
   }
 }
+
+const proto = LadderSocket.prototype as unknown as Record<string, unknown>;
+const states = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"];
+for (let i = 0; i < 4; i++)
+  proto[states[i]!] = (LadderSocket as unknown as Record<string, number>)[states[i]!] = i;
+proto.protocol = proto.extensions = "";
+proto.onopen = proto.onmessage = proto.onerror = proto.onclose = proto.onupgrade = null;

@@ -14,9 +14,10 @@ export class PollingFetch extends Polling {
   private _get: AbortControllerLike | null = null;
 
   protected doPoll(uri: string): void {
-    const ctl = this._controller();
+    const AC = (globalThis as { AbortController?: new () => AbortControllerLike }).AbortController;
+    const ctl = typeof AC === "function" ? new AC() : null;
     this._get = ctl;
-    this._fetch("GET", uri, null, ctl, (body) => {
+    this._fetch(uri, undefined, ctl, (body) => {
       if (this._get !== ctl) return;
       this._get = null;
       this.onData(body);
@@ -24,7 +25,7 @@ export class PollingFetch extends Polling {
   }
 
   protected doWrite(body: string, done: () => void): void {
-    this._fetch("POST", this.postUri(), body, null, () => done());
+    this._fetch(this.postUri(), body, null, done);
   }
 
   protected abortPoll(): void {
@@ -33,34 +34,34 @@ export class PollingFetch extends Polling {
     if (ctl) ctl.abort();
   }
 
-  private _controller(): AbortControllerLike | null {
-    const AC = (globalThis as { AbortController?: new () => AbortControllerLike }).AbortController;
-    return typeof AC === "function" ? new AC() : null;
-  }
-
+  /** A GET (no `body`) or a POST of `body`; any status but 2xx (a proxy's 500 included) is a request error. */
   private _fetch(
-    method: string,
     uri: string,
-    body: string | null,
+    body: string | undefined,
     ctl: AbortControllerLike | null,
     onLoad: (text: string) => void,
   ): void {
     const o = this.opts;
+    const method = body === undefined ? "GET" : "POST";
     const headers: Record<string, string> = assign({}, o.extraHeaders);
-    if (body !== null) headers["content-type"] = "text/plain;charset=UTF-8";
+    if (body !== undefined) headers["content-type"] = "text/plain;charset=UTF-8";
     const timers = o.timers;
     let timer: unknown = null;
     let settled = false;
-    const fail = (message: string, context?: unknown): void => {
-      if (settled) return;
+    // True the first time only: a request ends once (loaded, failed, timed out or aborted).
+    const settle = (): boolean => {
+      if (settled) return false;
       settled = true;
       if (timer !== null) timers.clearTimeout(timer);
-      this.onRequestError(message, context);
+      return true;
+    };
+    const fail = (context?: unknown, what = " error"): void => {
+      if (settle()) this.onRequestError("fetch " + method + what, context);
     };
     if (o.requestTimeout > 0) {
       timer = timers.setTimeout(() => {
         if (ctl) ctl.abort();
-        fail("fetch " + method + " timeout");
+        fail(undefined, " timeout");
       }, o.requestTimeout);
     }
     const init: Record<string, unknown> = {
@@ -69,39 +70,25 @@ export class PollingFetch extends Polling {
       credentials: o.withCredentials ? "include" : "same-origin",
       cache: "no-store",
     };
-    if (body !== null) init.body = body;
+    if (body !== undefined) init.body = body;
     if (ctl) init.signal = ctl.signal;
     const doFetch = (
       globalThis as unknown as { fetch: (u: string, i: unknown) => PromiseLike<FetchResponse> }
     ).fetch;
     doFetch(uri, init).then(
-      (res) => {
-        if (!res.ok) {
-          // Drain the body so the connection can be reused (and does not keep Node alive).
-          res.text().then(
-            () => fail("fetch " + method + " error", res.status),
-            () => fail("fetch " + method + " error", res.status),
-          );
-          return;
-        }
+      // The body is read even on an error status, so the connection can be reused (and does not keep Node alive).
+      (res) =>
         res.text().then(
           (text) => {
-            if (settled) return;
-            settled = true;
-            if (timer !== null) timers.clearTimeout(timer);
-            onLoad(text);
+            if (!res.ok) fail(res.status);
+            else if (settle()) onLoad(text);
           },
-          (err) => fail("fetch " + method + " error", err),
-        );
-      },
+          (err) => fail(res.ok ? err : res.status),
+        ),
       (err) => {
-        // An abort we asked for is not an error of the session.
-        if (ctl && this._get !== ctl && method === "GET") {
-          settled = true;
-          if (timer !== null) timers.clearTimeout(timer);
-          return;
-        }
-        fail("fetch " + method + " error", err);
+        // An abort we asked for (close) is not an error of the session.
+        if (ctl && this._get !== ctl && body === undefined) settle();
+        else fail(err);
       },
     );
   }

@@ -1,7 +1,8 @@
 import { hasOwn } from "../url.js";
 import { Polling } from "./polling.js";
+import type { TransportOptions } from "./transport.js";
 
-interface XhrLike {
+export interface XhrLike {
   open(method: string, url: string, async: boolean): void;
   setRequestHeader(name: string, value: string): void;
   send(body?: string | null): void;
@@ -24,20 +25,83 @@ export function hasCorsXhr(): boolean {
   }
 }
 
+/**
+ * One XMLHttpRequest with the transport options (extra headers, credentials, requestTimeout): a GET, or a POST of
+ * `body`. `onLoad` gets the response text on 200 (1223 is IE's spelling of 204); any other status — a proxy's 500
+ * included — is a failure, reported through `onFail` asynchronously (a status 0 network error is seen before the
+ * error event in some browsers). Returns the request, for abort().
+ */
+export function xhrRequest(
+  o: TransportOptions,
+  uri: string,
+  body: string | undefined,
+  onLoad: (text: string) => void,
+  onFail: (message: string, context?: unknown) => void,
+): XhrLike {
+  const X = (globalThis as unknown as { XMLHttpRequest: new () => XhrLike }).XMLHttpRequest;
+  const xhr = new X();
+  const timers = o.timers;
+  const method = body === undefined ? "GET" : "POST";
+  const failLater = (context: unknown): unknown =>
+    timers.setTimeout(() => onFail("xhr " + method + " error", context), 0);
+  let timer: unknown = null;
+  xhr.open(method, uri, true);
+  try {
+    const headers = o.extraHeaders;
+    for (const key in headers) if (hasOwn(headers, key)) xhr.setRequestHeader(key, headers[key]!);
+    if (body !== undefined) xhr.setRequestHeader("Content-Type", "text/plain;charset=UTF-8");
+  } catch {
+    // some headers are refused by some browsers; the request still works without them
+  }
+  try {
+    xhr.withCredentials = o.withCredentials;
+  } catch {
+    // IE throws when set before open in some modes; not fatal
+  }
+  xhr.onreadystatechange = () => {
+    if (xhr.readyState !== 4) return;
+    xhr.onreadystatechange = null;
+    if (timer !== null) timers.clearTimeout(timer);
+    if (xhr.status === 200 || xhr.status === 1223) onLoad(xhr.responseText);
+    else failLater(xhr.status);
+  };
+  if (o.requestTimeout > 0) {
+    timer = timers.setTimeout(() => {
+      xhr.onreadystatechange = null;
+      xhr.abort();
+      onFail("xhr " + method + " timeout");
+    }, o.requestTimeout);
+  }
+  try {
+    xhr.send(body === undefined ? null : body);
+  } catch (err) {
+    failLater(err);
+  }
+  return xhr;
+}
+
 /** Long polling over XMLHttpRequest (browsers); `withCredentials` sends cookies cross-origin for sticky sessions. */
 export class PollingXhr extends Polling {
   private _get: XhrLike | null = null;
 
   protected doPoll(uri: string): void {
-    this._get = this._request("GET", uri, null, (body) => {
-      this._get = null;
-      this.onData(body);
-    });
+    this._get = xhrRequest(
+      this.opts,
+      uri,
+      undefined,
+      (text) => {
+        this._get = null;
+        this.onData(text);
+      },
+      this._fail,
+    );
   }
 
   protected doWrite(body: string, done: () => void): void {
-    this._request("POST", this.postUri(), body, () => done());
+    xhrRequest(this.opts, this.postUri(), body, done, this._fail);
   }
+
+  private _fail = (message: string, context?: unknown): void => this.onRequestError(message, context);
 
   protected abortPoll(): void {
     const xhr = this._get;
@@ -50,57 +114,5 @@ export class PollingXhr extends Polling {
         // an aborted request may throw in old browsers; nothing to recover
       }
     }
-  }
-
-  private _request(
-    method: string,
-    uri: string,
-    body: string | null,
-    onLoad: (text: string) => void,
-  ): XhrLike {
-    const X = (globalThis as unknown as { XMLHttpRequest: new () => XhrLike }).XMLHttpRequest;
-    const xhr = new X();
-    const o = this.opts;
-    const timers = o.timers;
-    let timer: unknown = null;
-    xhr.open(method, uri, true);
-    try {
-      const headers = o.extraHeaders;
-      if (headers)
-        for (const key in headers) if (hasOwn(headers, key)) xhr.setRequestHeader(key, headers[key]!);
-      if (method === "POST") xhr.setRequestHeader("Content-Type", "text/plain;charset=UTF-8");
-    } catch {
-      // some headers are refused by some browsers; the request still works without them
-    }
-    try {
-      xhr.withCredentials = o.withCredentials;
-    } catch {
-      // IE throws when set before open in some modes; not fatal
-    }
-    xhr.onreadystatechange = () => {
-      if (xhr.readyState !== 4) return;
-      xhr.onreadystatechange = null;
-      if (timer !== null) timers.clearTimeout(timer);
-      // 1223 is IE's spelling of 204.
-      if (xhr.status === 200 || xhr.status === 1223) onLoad(xhr.responseText);
-      else {
-        const status = xhr.status;
-        // Report asynchronously: a status 0 (network error) is seen before the error event in some browsers.
-        timers.setTimeout(() => this.onRequestError("xhr " + method + " error", status), 0);
-      }
-    };
-    if (o.requestTimeout > 0) {
-      timer = timers.setTimeout(() => {
-        xhr.onreadystatechange = null;
-        xhr.abort();
-        this.onRequestError("xhr " + method + " timeout");
-      }, o.requestTimeout);
-    }
-    try {
-      xhr.send(body);
-    } catch (err) {
-      timers.setTimeout(() => this.onRequestError("xhr " + method + " error", err), 0);
-    }
-    return xhr;
   }
 }

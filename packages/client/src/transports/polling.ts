@@ -11,14 +11,17 @@ export abstract class Polling extends Transport {
   private _polling = false;
   private _seq = 0;
 
+  private _afterPoll: (() => void) | null = null;
+
   protected doOpen(): void {
     this._poll();
   }
 
   protected doClose(): void {
-    if (this.readyState === "open" || this.readyState === "pausing" || this.readyState === "paused") {
-      // Tell the server, so the session ends now instead of at the heartbeat timeout. The pending GET is answered
-      // by the server and then dropped; abort() makes sure no request keeps the process (or page) busy.
+    // Past the handshake (open, pausing or paused): tell the server, so the session ends now instead of at the
+    // heartbeat timeout. The pending GET is answered by the server and then dropped; abort() makes sure no request
+    // keeps the process (or page) busy.
+    if (this.readyState !== "opening") {
       this.writable = false;
       this.doWrite(encodePayload([{ type: "close" }]), () => {});
     }
@@ -28,29 +31,17 @@ export abstract class Polling extends Transport {
   /** Waits for the in-flight GET and POST, so no packet is lost or reordered across an upgrade. */
   override pause(onPause: () => void): void {
     this.readyState = "pausing";
-    const done = (): void => {
-      this.readyState = "paused";
-      onPause();
-    };
-    if (!this._polling && this.writable) {
-      done();
-      return;
-    }
-    let waiting = 0;
+    // Called now, after the GET in flight returns and on the POST's drain: pauses once both are done.
     const check = (): void => {
-      if (--waiting === 0) done();
+      if (this.readyState === "pausing" && !this._polling && this.writable) {
+        this.readyState = "paused";
+        onPause();
+      }
     };
-    if (this._polling) {
-      waiting++;
-      this._afterPoll = check;
-    }
-    if (!this.writable) {
-      waiting++;
-      this.once("drain", check);
-    }
+    this._afterPoll = check;
+    if (!this.writable) this.once("drain", check);
+    check();
   }
-
-  private _afterPoll: (() => void) | null = null;
 
   override resume(): void {
     const wasPaused = this.readyState === "pausing" || this.readyState === "paused";
@@ -61,7 +52,7 @@ export abstract class Polling extends Transport {
 
   private _poll(): void {
     this._polling = true;
-    this.doPoll(this.uri(this.opts.secure ? "https" : "http", this._stamp()));
+    this.doPoll(this.postUri());
   }
 
   /** Subclasses call this with a GET response body. */
@@ -71,8 +62,7 @@ export abstract class Polling extends Transport {
     try {
       packets = decodePayload(body);
     } catch (err) {
-      this._polling = false;
-      this.onError("poll parse error", err);
+      this.onRequestError("poll parse error", err);
       return;
     }
     for (let i = 0; i < packets.length; i++) {
@@ -88,11 +78,7 @@ export abstract class Polling extends Transport {
     }
     this._polling = false;
     if (this.readyState === "open") this._poll();
-    else if (this.readyState === "pausing" && this._afterPoll) {
-      const fn = this._afterPoll;
-      this._afterPoll = null;
-      fn();
-    }
+    else if (this._afterPoll) this._afterPoll();
   }
 
   /** Subclasses call this when a GET or POST failed. */
@@ -110,15 +96,15 @@ export abstract class Polling extends Transport {
     });
   }
 
+  /** The URL of the next GET or POST (with the cache-busting stamp when asked). */
   protected postUri(): string {
-    return this.uri(this.opts.secure ? "https" : "http", this._stamp());
-  }
-
-  private _stamp(): Record<string, string> | undefined {
-    if (!this.opts.timestampRequests) return undefined;
-    const extra: Record<string, string> = {};
-    extra[this.opts.timestampParam] = Date.now().toString(36) + "." + (this._seq++).toString(36);
-    return extra;
+    const o = this.opts;
+    let extra: Record<string, string> | undefined;
+    if (o.timestampRequests) {
+      extra = {};
+      extra[o.timestampParam] = Date.now().toString(36) + "." + (this._seq++).toString(36);
+    }
+    return this.uri(o.secure ? "https" : "http", extra);
   }
 
   /** Starts a GET to `uri`; must call onData(body) or onRequestError. */

@@ -15,7 +15,7 @@ export function webSocketConstructor(
 ): WebSocketConstructor | undefined {
   if (opts.WebSocket) return opts.WebSocket;
   if (NodeWebSocket) return NodeWebSocket;
-  const g = globalThis as { WebSocket?: WebSocketConstructor; MozWebSocket?: WebSocketConstructor };
+  const g = globalThis as { WebSocket?: WebSocketConstructor };
   return typeof g.WebSocket === "function" ? g.WebSocket : undefined;
 }
 
@@ -25,23 +25,28 @@ export class WebSocketTransport extends Transport {
   private _ws: WebSocketLike | null = null;
 
   protected doOpen(): void {
-    const Ctor = webSocketConstructor(this.opts);
+    const o = this.opts;
+    const Ctor = webSocketConstructor(o);
+    // Constructor failures are reported asynchronously, like a failed connection.
+    const fail = (message: string, context?: unknown): unknown =>
+      o.timers.setTimeout(() => this.onError(message, context), 0);
     if (!Ctor) {
-      this.opts.timers.setTimeout(() => this.onError("no WebSocket implementation"), 0);
+      fail("no WebSocket implementation");
       return;
     }
-    const uri = this.uri(this.opts.secure ? "wss" : "ws");
+    const uri = this.uri(o.secure ? "wss" : "ws");
     let ws: WebSocketLike;
     try {
-      // Only `ws` takes a third argument (headers etc.); a browser's constructor ignores it.
+      // Only `ws` takes a third argument (headers etc.); browser bundles have no NodeWebSocket, so this branch
+      // folds away there. Some old browsers reject an undefined `protocols`, hence the two browser forms.
       ws =
-        Ctor === NodeWebSocket
-          ? new Ctor(uri, this.opts.protocols, this._nodeOptions())
-          : this.opts.protocols
-            ? new Ctor(uri, this.opts.protocols)
+        NodeWebSocket && Ctor === NodeWebSocket
+          ? new Ctor(uri, o.protocols, assign({}, o.wsOptions, o.extraHeaders && { headers: o.extraHeaders }))
+          : o.protocols
+            ? new Ctor(uri, o.protocols)
             : new Ctor(uri);
     } catch (err) {
-      this.opts.timers.setTimeout(() => this.onError("websocket constructor error", err), 0);
+      fail("websocket constructor error", err);
       return;
     }
     ws.binaryType = "arraybuffer";
@@ -61,28 +66,21 @@ export class WebSocketTransport extends Transport {
     this._ws = ws;
   }
 
-  private _nodeOptions(): Record<string, unknown> {
-    const options: Record<string, unknown> = assign({}, this.opts.wsOptions);
-    if (this.opts.extraHeaders) options.headers = this.opts.extraHeaders;
-    return options;
-  }
-
   protected write(packets: EnginePacket[]): void {
     this.writable = false;
-    const ws = this._ws!;
-    const binary = !this.opts.forceBase64;
     for (let i = 0; i < packets.length; i++) {
       try {
-        ws.send(encodePacket(packets[i]!, binary) as string | Uint8Array);
+        this._ws!.send(encodePacket(packets[i]!, !this.opts.forceBase64) as string | Uint8Array);
       } catch {
         // A send on a socket that is closing; the close event reports it.
       }
     }
     // Asynchronous, so a burst of writes from one tick becomes one flush (and ordering matches polling).
     nextTick(() => {
-      if (this.readyState === "closed") return;
-      this.writable = true;
-      this.emit("drain");
+      if (this.readyState !== "closed") {
+        this.writable = true;
+        this.emit("drain");
+      }
     }, this.opts.timers);
   }
 
