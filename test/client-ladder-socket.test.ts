@@ -45,7 +45,10 @@ const SERVERS: Array<{ name: string; start(): Promise<EchoServer> }> = [
         closes,
         stop: async () => {
           engine.close();
-          await new Promise((r) => http.close(r));
+          // Node's fetch may hold a spare idle keep-alive connection that http.close() would wait ~3 s for.
+          const closed = new Promise((r) => http.close(r));
+          http.closeAllConnections();
+          await closed;
         },
       };
     },
@@ -64,7 +67,10 @@ const SERVERS: Array<{ name: string; start(): Promise<EchoServer> }> = [
         closes,
         stop: async () => {
           engine.close();
-          await new Promise((r) => http.close(r));
+          // Node's fetch may hold a spare idle keep-alive connection that http.close() would wait ~3 s for.
+          const closed = new Promise((r) => http.close(r));
+          http.closeAllConnections();
+          await closed;
         },
       };
     },
