@@ -178,7 +178,8 @@ export class StreamParser {
     if (!/^content-length:/i.test(line)) return;
     const value = line.slice(15);
     if (this._length >= 0 || !/^[ \t]*\d{1,15}[ \t]*$/.test(value)) fail("BAD_PART_HEADER");
-    if ((this._length = +value) > this._max) fail("PART_TOO_LARGE");
+    this._length = +value;
+    if (this._length > this._max) fail("PART_TOO_LARGE");
   }
 
   private _endBody(): void {
@@ -220,10 +221,9 @@ export class StreamParser {
   private _bytes(bytes: Uint8Array, start: number): number {
     const end = Math.min(bytes.length, start + this._left);
     this._left -= end - start;
-    const decoder =
-      this._decoder || (this._decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }));
+    if (!this._decoder) this._decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
     try {
-      this._body += decoder.decode(bytes.subarray(start, end), { stream: this._left > 0 });
+      this._body += this._decoder.decode(bytes.subarray(start, end), { stream: this._left > 0 });
     } catch {
       cutCharacter();
     }
