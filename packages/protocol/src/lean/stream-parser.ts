@@ -47,11 +47,7 @@ const HEADERS = 2;
 const BODY = 3;
 
 function fail(code: string): never {
-  throw new ProtocolError(("LADDER_ERR_STREAM_" + code) as ProtocolErrorCode);
-}
-
-function cutCharacter(): never {
-  throw new ProtocolError("LADDER_ERR_UTF8_INVALID");
+  throw new ProtocolError(("LADDER_ERR_" + code) as ProtocolErrorCode);
 }
 
 /**
@@ -86,7 +82,7 @@ export class StreamParser {
     assertBoundary(options.boundary);
     const max = options.maxPartBytes === undefined ? STREAM_MAX_PART_BYTES : options.maxPartBytes;
     if (typeof max !== "number" || max !== Math.floor(max) || max < 0) {
-      throw new RangeError("StreamParser: maxPartBytes must be a non-negative integer");
+      throw new RangeError("maxPartBytes");
     }
     this._max = max;
     this._d = "\r\n--" + options.boundary;
@@ -100,7 +96,7 @@ export class StreamParser {
     if (this._error) throw this._error;
     const kind = typeof chunk === "string" ? "s" : chunk instanceof Uint8Array ? "b" : "";
     if (!kind || (this._kind && this._kind !== kind)) {
-      throw new TypeError("StreamParser.push: strings or Uint8Arrays, not mixed");
+      throw new TypeError("StreamParser.push: strings or Uint8Arrays");
     }
     this._kind = kind;
     const out: string[] = [];
@@ -122,7 +118,7 @@ export class StreamParser {
 
   private _step(code: number, out: string[]): void {
     const pre = this._pre >= 0;
-    if (pre && ++this._pre > MAX_PREAMBLE_UNITS) fail("MISSING_DELIMITER");
+    if (pre && ++this._pre > MAX_PREAMBLE_UNITS) fail("STREAM_MISSING_DELIMITER");
     const m = this._m;
     if (this._s === MATCH) {
       if (m >= 0 && code === this._d.charCodeAt(m)) {
@@ -136,7 +132,7 @@ export class StreamParser {
           this._m = 0;
         }
       } else if (pre) this._m = code === LF ? 2 : -1;
-      else fail("MISSING_DELIMITER");
+      else fail("STREAM_MISSING_DELIMITER");
     } else if (this._s === DELIMITER) {
       if (!m && (code === CR || code === DASH)) this._m = code;
       else if (m === CR && code === LF) {
@@ -148,16 +144,16 @@ export class StreamParser {
       else if (pre) {
         this._s = MATCH;
         this._m = code === LF ? 2 : -1;
-      } else fail("MISSING_DELIMITER");
+      } else fail("STREAM_MISSING_DELIMITER");
     } else {
-      if (++this._headerBytes > STREAM_MAX_HEADER_BYTES) fail("BAD_PART_HEADER");
+      if (++this._headerBytes > STREAM_MAX_HEADER_BYTES) fail("STREAM_BAD_PART_HEADER");
       if (this._cr) {
-        if (code !== LF) fail("BAD_PART_HEADER");
+        if (code !== LF) fail("STREAM_BAD_PART_HEADER");
         this._cr = false;
         this._header();
       } else if (code === CR) this._cr = true;
       else if (code === 9 || (code > 31 && code < 127)) this._line += String.fromCharCode(code);
-      else fail("BAD_PART_HEADER");
+      else fail("STREAM_BAD_PART_HEADER");
     }
   }
 
@@ -166,7 +162,7 @@ export class StreamParser {
     const line = this._line;
     this._line = "";
     if (!line) {
-      if (this._length < 0) fail("BAD_PART_HEADER");
+      if (this._length < 0) fail("STREAM_BAD_PART_HEADER");
       this._left = this._length;
       this._high = false;
       if (this._left) this._s = BODY;
@@ -174,12 +170,12 @@ export class StreamParser {
       return;
     }
     // A name must be a token, which also rejects obsolete line folding (a line that starts with a space or tab).
-    if (!/^[!#$%&'*+.^`|~\w-]+:/.test(line)) fail("BAD_PART_HEADER");
+    if (!/^[!#$%&'*+.^`|~\w-]+:/.test(line)) fail("STREAM_BAD_PART_HEADER");
     if (!/^content-length:/i.test(line)) return;
     const value = line.slice(15);
-    if (this._length >= 0 || !/^[ \t]*\d{1,15}[ \t]*$/.test(value)) fail("BAD_PART_HEADER");
+    if (this._length >= 0 || !/^[ \t]*\d{1,15}[ \t]*$/.test(value)) fail("STREAM_BAD_PART_HEADER");
     this._length = +value;
-    if (this._length > this._max) fail("PART_TOO_LARGE");
+    if (this._length > this._max) fail("STREAM_PART_TOO_LARGE");
   }
 
   private _endBody(): void {
@@ -204,7 +200,7 @@ export class StreamParser {
         break;
       }
       const weight = high && low ? 1 : unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
-      if (weight > left) cutCharacter();
+      if (weight > left) fail("UTF8_INVALID");
       left -= weight;
       i++;
       high = (unit & 0xfc00) === 0xd800;
@@ -225,7 +221,7 @@ export class StreamParser {
     try {
       this._body += this._decoder.decode(bytes.subarray(start, end), { stream: this._left > 0 });
     } catch {
-      cutCharacter();
+      fail("UTF8_INVALID");
     }
     if (!this._left) this._endBody();
     return end;
