@@ -3,8 +3,8 @@ import type { TransportOptions } from "./transport.js";
 
 // The streaming transport's HTTP requests, the long GET and the POSTs alike: fetch where ReadableStream exists (body
 // chunks as bytes), else XMLHttpRequest (the growing responseText, sliced from the last offset: readyState 3 /
-// progress, which is what old browsers have). Both report the same way: head(status, Content-Type) once, every
-// new chunk, then end() — with the status or the error when the request failed or did not answer 200. Nothing is
+// progress, which is what old browsers have). Both report the same way: _head(status, Content-Type) once, every
+// new _chunk, then _end() — with the status or the error when the request failed or did not answer 200. Nothing is
 // reported after the returned abort function was called.
 
 export interface XhrLike {
@@ -36,9 +36,9 @@ export type FetchLike = (url: string, init: Record<string, unknown>) => PromiseL
 
 /** What a request reports (see above); `end` gets a status or an error when the request failed. */
 export interface StreamHandlers {
-  head(status: number, contentType: string | null): void;
-  chunk(data: string | Uint8Array): void;
-  end(error?: unknown): void;
+  _head(status: number, contentType: string | null): void;
+  _chunk(data: string | Uint8Array): void;
+  _end(error?: unknown): void;
 }
 
 /** Sends one request (`body` null for the GET); returns its abort. */
@@ -73,7 +73,7 @@ export const fetchRequest: StreamRequest = (method, url, body, o, on) => {
   const end = (error?: unknown): void => {
     if (live) {
       live = false;
-      on.end(error);
+      on._end(error);
     }
   };
   const fail = (error: unknown): void => end(error || "fetch error");
@@ -88,7 +88,7 @@ export const fetchRequest: StreamRequest = (method, url, body, o, on) => {
     signal: ctl ? ctl.signal : undefined,
   }).then((res) => {
     if (!live) return;
-    on.head(res.status, res.headers.get("content-type"));
+    on._head(res.status, res.headers.get("content-type"));
     const r = res.body ? res.body.getReader() : null;
     reader = r;
     const pump = (): void => {
@@ -96,7 +96,7 @@ export const fetchRequest: StreamRequest = (method, url, body, o, on) => {
         if (!live) return;
         if (step.done) end(res.status === 200 ? undefined : res.status);
         else {
-          if (step.value) on.chunk(step.value);
+          if (step.value) on._chunk(step.value);
           pump();
         }
       }, fail);
@@ -121,7 +121,7 @@ export const xhrRequest: StreamRequest = (method, url, body, o, on) => {
   const end = (error?: unknown): void => {
     if (live) {
       live = false;
-      on.end(error);
+      on._end(error);
     }
   };
   const read = (): void => {
@@ -130,7 +130,7 @@ export const xhrRequest: StreamRequest = (method, url, body, o, on) => {
     try {
       if (!started) {
         started = true;
-        on.head(xhr.status, xhr.getResponseHeader("Content-Type"));
+        on._head(xhr.status, xhr.getResponseHeader("Content-Type"));
       }
       text = xhr.responseText;
     } catch {
@@ -140,7 +140,7 @@ export const xhrRequest: StreamRequest = (method, url, body, o, on) => {
     if (live && text.length > offset) {
       const piece = text.slice(offset);
       offset = text.length;
-      on.chunk(piece);
+      on._chunk(piece);
     }
     // 1223 is IE's spelling of 204.
     if (xhr.readyState === 4) end(xhr.status === 200 || xhr.status === 1223 ? undefined : xhr.status);

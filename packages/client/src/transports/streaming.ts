@@ -130,7 +130,7 @@ export class Streaming extends Transport {
   private _stream(): void {
     let parser: StreamParser | null = null;
     const abort = this._send("GET", null, {
-      head: (status, contentType) => {
+      _head: (status, contentType) => {
         const boundary = status === 200 && parseStreamingContentType(contentType || "");
         if (!boundary) return this._fail("streaming GET error", status);
         parser = new StreamParser({ boundary });
@@ -138,7 +138,7 @@ export class Streaming extends Transport {
         // open packet.
         if (this.readyState === "opening" && this.opts.query.sid) this.onOpen();
       },
-      chunk: (data) => {
+      _chunk: (data) => {
         let bodies: string[];
         try {
           bodies = parser!.push(data);
@@ -148,7 +148,7 @@ export class Streaming extends Transport {
         // A part may close the transport or end this request: the rest of the chunk is then dropped.
         for (let i = 0; i < bodies.length && this._abort === abort; i++) this._part(bodies[i]!);
       },
-      end: (error) => {
+      _end: (error) => {
         this._abort = null;
         if (error !== undefined || !parser || !parser.ended) this._fail("stream cut off", error);
         else if (this.readyState === "open" || this.readyState === "opening") this._stream();
@@ -179,9 +179,9 @@ export class Streaming extends Transport {
   /** A polling POST; `done` once the server accepted it. Errors are reported asynchronously. */
   private _post(body: string, done: () => void): void {
     this._send("POST", body, {
-      head: noop,
-      chunk: noop,
-      end: (error) => {
+      _head: noop,
+      _chunk: noop,
+      _end: (error) => {
         if (error === undefined) done();
         else
           this.opts.timers.setTimeout(() => {
