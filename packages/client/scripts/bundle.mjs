@@ -88,21 +88,17 @@ const xhrInstead = (flavours) => ({
   },
 });
 
-// The legacy bundle streams through XHR only (readyState 3 / responseText): a host with fetch and ReadableStream is
-// no legacy browser, and XHR streaming works in modern ones too, so the fetch reader stays out. The per-origin
-// transport memory (rememberTransport) is left out as well.
-const legacyStreaming = {
-  name: "legacy-streaming",
+// The legacy bundle leaves the streaming transport out (issue 6): its parser, UTF-8 decoder and reader are ~4 KB
+// min+gzip, which the legacy budget (issue 5) cannot hold; and the per-origin transport memory
+// (rememberTransport), which matters little without streaming. Legacy pages climb polling → websocket; the modern
+// and ESM bundles and the Node build carry both.
+const noStreaming = {
+  name: "no-streaming",
   setup(b) {
-    b.onLoad({ filter: /[\\/]transports[\\/]streaming-readers\.ts$/ }, async (args) => {
-      const text = await readFile(args.path, "utf8");
-      const contents = text.replace(
-        /(export function globalFetch\(\): FetchLike \| null \{)[\s\S]*?\n\}/,
-        "$1 return null; }",
-      );
-      if (contents === text) throw new Error("legacy-streaming: no globalFetch found in " + args.path);
-      return { contents, loader: "ts" };
-    });
+    b.onLoad({ filter: /[\\/]transports[\\/]streaming\.ts$/ }, () => ({
+      contents: "export const canStream = () => false; export class Streaming {}",
+      loader: "ts",
+    }));
     b.onLoad({ filter: /[\\/]engine[\\/]remember\.ts$/ }, () => ({
       contents: "export const recallTransport = () => null; export const rememberTransport = () => {};",
       loader: "ts",
@@ -182,7 +178,7 @@ const iife = await esb({
   entryPoints: [globalEntry],
   format: "iife",
   target: "es2017",
-  plugins: [noWs, leanProtocol, leanStreamParser, codeOnlyErrors, legacyStreaming, xhrInstead("fetch")],
+  plugins: [noWs, leanProtocol, codeOnlyErrors, noStreaming, xhrInstead("fetch")],
 });
 const lowered = ts.transpileModule(iife, {
   compilerOptions: {
