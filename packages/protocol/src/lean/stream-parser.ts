@@ -10,7 +10,7 @@
  * - messages are bare codes (./errors.ts), and there is no fast path for long header runs (ours are 70 bytes).
  */
 import type { ProtocolErrorCode } from "../errors.js";
-import { assertBoundary } from "../streaming/boundary.js";
+import { isValidBoundary } from "../streaming/boundary.js";
 import { ProtocolError } from "./errors.js";
 
 /** Default largest part body (the full parser's value: a 1e6-byte binary message as a base64 record + slack). */
@@ -79,7 +79,7 @@ export class StreamParser {
 
   /** @throws ProtocolError LADDER_ERR_STREAM_BAD_BOUNDARY; RangeError for a bad maxPartBytes. */
   constructor(options: StreamParserOptions) {
-    assertBoundary(options.boundary);
+    if (!isValidBoundary(options.boundary)) fail("STREAM_BAD_BOUNDARY");
     const max = options.maxPartBytes === undefined ? STREAM_MAX_PART_BYTES : options.maxPartBytes;
     if (typeof max !== "number" || max !== Math.floor(max) || max < 0) {
       throw new RangeError("maxPartBytes");
