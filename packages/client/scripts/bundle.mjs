@@ -45,6 +45,20 @@ const leanProtocol = {
   },
 };
 
+// The browser bundles read streaming responses with the protocol's lean parser (src/lean/stream-parser.ts: same
+// format, API and error codes, a fraction of the code; byte bodies use the native TextDecoder, string bodies need
+// none); the full StreamParser stays in the Node build, for the server and its tests.
+const leanStreamParser = {
+  name: "lean-stream-parser",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/parser\.js$/ }, (args) =>
+      /[\\/]protocol[\\/]src[\\/]streaming[\\/]index\.ts$/.test(args.importer)
+        ? { path: join(root, "../protocol/src/lean/stream-parser.ts") }
+        : undefined,
+    );
+  },
+};
+
 // The modern and ESM bundles target browsers that all have TextEncoder and a fatal TextDecoder: the protocol's
 // UTF-8 module (used by the streaming parser) becomes a thin wrapper over them, without the portable decoder.
 const nativeUtf8 = {
@@ -110,7 +124,7 @@ const common = {
   entryPoints: [entry],
   bundle: true,
   platform: "browser",
-  plugins: [noWs, leanProtocol, codeOnlyErrors, nativeUtf8],
+  plugins: [noWs, leanProtocol, leanStreamParser, codeOnlyErrors, nativeUtf8],
   inject: [join(root, "scripts/global-shim.js")],
   define: { globalThis: "__ladderGlobal" },
   write: false,
@@ -147,7 +161,7 @@ const modern = await esb({
   entryPoints: [globalEntry],
   format: "iife",
   target: "es2018",
-  plugins: [noWs, leanProtocol, codeOnlyErrors, nativeUtf8, xhrInstead("jsonp|fetch")],
+  plugins: [noWs, leanProtocol, leanStreamParser, codeOnlyErrors, nativeUtf8, xhrInstead("jsonp|fetch")],
 });
 const min = (await minify(modern, terserOptions(2018))).code;
 writeFileSync(join(dist, "ladder.min.js"), min);

@@ -1,8 +1,11 @@
 import { assign, hasOwn } from "../url.js";
 import type { TransportOptions } from "./transport.js";
 
-// The two ways the streaming transport reads its long-lived GET while it arrives: fetch body chunks where
-// ReadableStream exists, else the growing XHR responseText. Both report through the same three callbacks.
+// The streaming transport's HTTP requests, the long GET and the POSTs alike: fetch where ReadableStream exists (body
+// chunks as bytes), else XMLHttpRequest (the growing responseText, sliced from the last offset: readyState 3 /
+// progress, which is what old browsers have). Both report the same way: _head(status, Content-Type) once, every
+// new _chunk, then _end() — with the status or the error when the request failed or did not answer 200. Nothing is
+// reported after the returned abort function was called.
 
 export interface XhrLike {
   open(method: string, url: string, async: boolean): void;
@@ -24,24 +27,30 @@ interface ReaderLike {
 }
 
 interface FetchResponseLike {
-  ok: boolean;
   status: number;
   headers: { get(name: string): string | null };
   body: { getReader(): ReaderLike } | null;
-  text(): PromiseLike<string>;
 }
 
 export type FetchLike = (url: string, init: Record<string, unknown>) => PromiseLike<FetchResponseLike>;
 
-interface AbortControllerLike {
-  signal: unknown;
-  abort(): void;
+/** What a request reports (see above); `end` gets a status or an error when the request failed. */
+export interface StreamHandlers {
+  _head(status: number, contentType: string | null): void;
+  _chunk(data: string | Uint8Array): void;
+  _end(error?: unknown): void;
 }
 
-/** One open streaming GET, however it is read. */
-export interface StreamRequest {
-  abort(): void;
-}
+/** Sends one request (`body` null for the GET); returns its abort. */
+export type StreamRequest = (
+  method: string,
+  url: string,
+  body: string | null,
+  o: TransportOptions,
+  on: StreamHandlers,
+) => () => void;
+
+const CONTENT_TYPE = "text/plain;charset=UTF-8";
 
 export function globalFetch(): FetchLike | null {
   const f = (globalThis as { fetch?: FetchLike }).fetch;
@@ -54,143 +63,117 @@ export function xhrConstructor(): (new () => XhrLike) | null {
   return typeof X === "function" ? X : null;
 }
 
-/** What a reader reports: the status line and Content-Type (false: stop), body chunks, the end (or an error). */
-export type StreamHeaders = (status: number, contentType: string | null) => boolean;
-
-/** Reads the GET from fetch body chunks (bytes). */
-export function fetchStream(
-  f: FetchLike,
-  url: string,
-  o: TransportOptions,
-  req: StreamRequest,
-  headers: (status: number, contentType: string | null) => boolean,
-  chunk: (data: Uint8Array) => void,
-  end: (error?: unknown) => void,
-): void {
-  const AC = (globalThis as { AbortController?: new () => AbortControllerLike }).AbortController;
+/** A request read from fetch body chunks (bytes). */
+export const fetchRequest: StreamRequest = (method, url, body, o, on) => {
+  const AC = (globalThis as { AbortController?: new () => { signal: unknown; abort(): void } })
+    .AbortController;
   const ctl = typeof AC === "function" ? new AC() : null;
   let reader: ReaderLike | null = null;
-  let aborted = false;
-  req.abort = () => {
-    aborted = true;
+  let live = true;
+  const end = (error?: unknown): void => {
+    if (live) {
+      live = false;
+      on._end(error);
+    }
+  };
+  const fail = (error: unknown): void => end(error || "fetch error");
+  const headers: Record<string, string> = assign({}, o.extraHeaders);
+  if (body !== null) headers["content-type"] = CONTENT_TYPE;
+  globalFetch()!(url, {
+    method,
+    headers,
+    body,
+    credentials: o.withCredentials ? "include" : "same-origin",
+    cache: "no-store",
+    signal: ctl ? ctl.signal : undefined,
+  }).then((res) => {
+    if (!live) return;
+    on._head(res.status, res.headers.get("content-type"));
+    const r = res.body ? res.body.getReader() : null;
+    reader = r;
+    const pump = (): void => {
+      r!.read().then((step) => {
+        if (!live) return;
+        if (step.done) end(res.status === 200 ? undefined : res.status);
+        else {
+          if (step.value) on._chunk(step.value);
+          pump();
+        }
+      }, fail);
+    };
+    if (!r) end(res.status === 200 ? undefined : res.status);
+    else if (live) pump();
+    else if (r) r.cancel().then(noop, noop);
+  }, fail);
+  return () => {
+    live = false;
     if (reader) reader.cancel().then(noop, noop);
     if (ctl) ctl.abort();
   };
-  const init: Record<string, unknown> = {
-    method: "GET",
-    headers: assign({}, o.extraHeaders),
-    credentials: o.withCredentials ? "include" : "same-origin",
-    cache: "no-store",
-  };
-  if (ctl) init.signal = ctl.signal;
-  f(url, init).then(
-    (res) => {
-      if (aborted) return;
-      if (!headers(res.status, res.headers.get("content-type")) || !res.body) {
-        res.text().then(noop, noop);
-        return;
-      }
-      const r = res.body.getReader();
-      reader = r;
-      const pump = (): void => {
-        r.read().then(
-          (step) => {
-            if (aborted) return;
-            if (step.done) {
-              end();
-              return;
-            }
-            if (step.value) chunk(step.value);
-            pump();
-          },
-          (err) => {
-            if (!aborted) end(err || "read error");
-          },
-        );
-      };
-      pump();
-    },
-    (err) => {
-      if (!aborted) end(err || "fetch error");
-    },
-  );
-}
+};
 
-/** Reads the GET from the growing XHR responseText (readyState 3 / progress events). */
-export function xhrStream(
-  url: string,
-  o: TransportOptions,
-  req: StreamRequest,
-  headers: (status: number, contentType: string | null) => boolean,
-  chunk: (data: string) => void,
-  end: (error?: unknown) => void,
-): void {
-  const X = xhrConstructor();
-  if (!X) {
-    end("no XMLHttpRequest");
-    return;
-  }
-  const xhr = new X();
-  let started = false;
+/** A request read from the growing XHR responseText (strings). */
+export const xhrRequest: StreamRequest = (method, url, body, o, on) => {
+  const xhr = new (xhrConstructor()!)();
   let offset = 0;
-  let finished = false;
-  req.abort = () => {
-    finished = true;
-    xhr.onreadystatechange = null;
-    xhr.onprogress = null;
-    try {
-      xhr.abort();
-    } catch {
-      // old browsers may throw on abort; nothing to recover
+  let started = false;
+  let live = true;
+  const end = (error?: unknown): void => {
+    if (live) {
+      live = false;
+      on._end(error);
     }
   };
   const read = (): void => {
-    if (finished || xhr.readyState < 3) return;
-    if (!started) {
-      started = true;
-      if (!headers(xhr.status, xhr.getResponseHeader("Content-Type"))) {
-        req.abort();
-        return;
-      }
-    }
+    if (!live || xhr.readyState < 3) return;
     let text: string;
     try {
+      if (!started) {
+        started = true;
+        on._head(xhr.status, xhr.getResponseHeader("Content-Type"));
+      }
       text = xhr.responseText;
     } catch {
       // IE9-class XHR throws while readyState is 3; the next event reads it
       return;
     }
-    // responseText only grows: hand the parser the new slice.
-    if (text.length > offset) {
+    if (live && text.length > offset) {
       const piece = text.slice(offset);
       offset = text.length;
-      chunk(piece);
+      on._chunk(piece);
     }
-    if (xhr.readyState === 4 && !finished) {
-      finished = true;
-      end(xhr.status === 200 ? undefined : xhr.status);
-    }
+    // 1223 is IE's spelling of 204.
+    if (xhr.readyState === 4) end(xhr.status === 200 || xhr.status === 1223 ? undefined : xhr.status);
   };
-  xhr.open("GET", url, true);
+  xhr.open(method, url, true);
   try {
     const h = o.extraHeaders;
     if (h) for (const key in h) if (hasOwn(h, key)) xhr.setRequestHeader(key, h[key]!);
+    if (body !== null) xhr.setRequestHeader("Content-Type", CONTENT_TYPE);
   } catch {
-    // some headers are refused by some browsers
+    // some headers are refused by some browsers; the request still works without them
   }
   try {
     xhr.withCredentials = o.withCredentials;
   } catch {
     // IE may throw here; not fatal
   }
-  xhr.onreadystatechange = read;
   // Browsers fire progress for every chunk; readystatechange alone fires once for readyState 3 in some.
-  xhr.onprogress = read;
+  xhr.onreadystatechange = xhr.onprogress = read;
   try {
-    xhr.send(null);
+    xhr.send(body);
   } catch (err) {
     o.timers.setTimeout(() => end(err), 0);
   }
-}
+  return () => {
+    live = false;
+    xhr.onreadystatechange = xhr.onprogress = null;
+    try {
+      xhr.abort();
+    } catch {
+      // old browsers may throw on abort; nothing to recover
+    }
+  };
+};
 
 function noop(): void {}

@@ -5,14 +5,12 @@ import {
   parseStreamingContentType,
   StreamParser,
 } from "@ladder/protocol";
-import { assign, hasOwn } from "../url.js";
 import {
-  type FetchLike,
-  fetchStream,
+  fetchRequest,
   globalFetch,
-  type StreamRequest,
+  type StreamHandlers,
   xhrConstructor,
-  xhrStream,
+  xhrRequest,
 } from "./streaming-readers.js";
 import { Transport } from "./transport.js";
 
@@ -28,7 +26,7 @@ export function canStream(): boolean {
  * Ladder streaming (docs/streaming.md in @ladder/protocol): one long-lived GET whose
  * `multipart/x-mixed-replace` response carries one part per packet, read raw and parsed incrementally with the
  * protocol's StreamParser — from `fetch` body chunks where ReadableStream exists, else from the growing XHR
- * `responseText` (readyState 3 / progress, sliced from the last offset). Upstream is a polling POST.
+ * `responseText` (see streaming-readers.ts). Upstream is a polling POST, sent the same way.
  *
  * - A response that ends with the closing delimiter is reopened at once on the same sid (the server's byte
  *   budget); one that ends without it was cut off and is an error.
@@ -41,10 +39,11 @@ export function canStream(): boolean {
 export class Streaming extends Transport {
   readonly name = "streaming";
   override readonly batches = true;
-  private _req: StreamRequest | null = null;
-  private _firstPart = true;
+  /** Aborts the open GET; null when none is open. */
+  private _abort: (() => void) | null = null;
+  /** The first-part watchdog; null once a part arrived. */
   private _timer: unknown = null;
-  private _afterStream: (() => void) | null = null;
+  private _onPause: (() => void) | null = null;
   private _seq = 0;
 
   protected doOpen(): void {
@@ -61,11 +60,12 @@ export class Streaming extends Transport {
 
   protected doClose(): void {
     this._clearTimer();
-    if (this.readyState === "open" || this.readyState === "pausing" || this.readyState === "paused") {
+    // Tell an open session goodbye (close() runs doClose only when the state is not "closed").
+    if (this.readyState !== "opening") {
       this.writable = false;
-      this._post(encodePayload([{ type: "close" }]), () => {});
+      this._post(encodePayload([{ type: "close" }]), noop);
     }
-    this._abort();
+    this._stop();
   }
 
   protected write(packets: EnginePacket[]): void {
@@ -73,27 +73,27 @@ export class Streaming extends Transport {
     this._post(encodePayload(packets), () => {
       this.writable = true;
       this.emit("drain");
-      if (this.readyState === "pausing") this._checkPaused();
+      this._checkPaused();
     });
   }
 
   override pause(onPause: () => void): void {
     this.readyState = "pausing";
-    this._afterStream = onPause;
+    this._onPause = onPause;
     this._checkPaused();
   }
 
   override resume(): void {
     const wasPaused = this.readyState === "pausing" || this.readyState === "paused";
-    this._afterStream = null;
+    this._onPause = null;
     super.resume();
-    if (wasPaused && !this._req) this._stream();
+    if (wasPaused && !this._abort) this._stream();
   }
 
   private _checkPaused(): void {
-    if (this.readyState !== "pausing" || this._req || !this.writable || !this._afterStream) return;
-    const fn = this._afterStream;
-    this._afterStream = null;
+    const fn = this._onPause;
+    if (this.readyState !== "pausing" || this._abort || !this.writable || !fn) return;
+    this._onPause = null;
     this.readyState = "paused";
     fn();
   }
@@ -106,88 +106,60 @@ export class Streaming extends Transport {
   private _fail(message: string, context?: unknown): void {
     if (this.readyState === "closed") return;
     this._clearTimer();
-    this._abort();
+    this._stop();
     this.onError(message, context);
   }
 
-  private _abort(): void {
-    const req = this._req;
-    this._req = null;
-    if (req) req.abort();
+  private _stop(): void {
+    const abort = this._abort;
+    this._abort = null;
+    if (abort) abort();
   }
 
-  private _url(): string {
+  /** Sends a request of this transport (a fresh URL each, timestamped when asked); returns its abort. */
+  private _send(method: string, body: string | null, on: StreamHandlers): () => void {
+    const o = this.opts;
     const extra: Record<string, string> = {};
-    if (this.opts.timestampRequests) {
-      extra[this.opts.timestampParam] = Date.now().toString(36) + "." + (this._seq++).toString(36);
-    }
-    return this.uri(this.opts.secure ? "https" : "http", extra);
+    if (o.timestampRequests)
+      extra[o.timestampParam] = Date.now().toString(36) + "." + (this._seq++).toString(36);
+    const url = this.uri(o.secure ? "https" : "http", extra);
+    return (globalFetch() ? fetchRequest : xhrRequest)(method, url, body, o, on);
   }
 
-  /** Opens the next streaming GET. */
+  /** Opens the next streaming GET, with a new parser for its boundary. */
   private _stream(): void {
     let parser: StreamParser | null = null;
-    let done = false;
-    const self = this;
-    // Every callback checks it is still the current request: an aborted one may still report.
-    const req: StreamRequest = { abort: () => {} };
-    const current = (): boolean => !done && self._req === req;
-    function headers(status: number, contentType: string | null): boolean {
-      if (!current()) return false;
-      const boundary = status === 200 ? parseStreamingContentType(contentType || "") : null;
-      if (!boundary) {
-        done = true;
-        self._fail("streaming GET error", status);
-        return false;
-      }
-      parser = new StreamParser({ boundary });
-      // A stream that answered a probe is open as soon as the server accepted it; a handshake opens with its
-      // open packet.
-      if (self.readyState === "opening" && self.opts.query.sid) self._opened();
-      return true;
-    }
-    function chunk(data: string | Uint8Array): void {
-      if (!current() || !parser) return;
-      let bodies: string[];
-      try {
-        bodies = parser.push(data);
-      } catch (err) {
-        done = true;
-        self._fail("stream parse error", err);
-        return;
-      }
-      for (let i = 0; i < bodies.length; i++) {
-        if (!current()) return;
-        self._part(bodies[i]!);
-      }
-    }
-    function end(error?: unknown): void {
-      if (!current()) return;
-      done = true;
-      self._req = null;
-      if (error !== undefined || !parser || !parser.ended) {
-        self._fail("stream cut off", error);
-        return;
-      }
-      if (self.readyState === "open" || self.readyState === "opening") self._stream();
-      else if (self.readyState === "pausing") self._checkPaused();
-    }
-    this._req = req;
-    const url = this._url();
-    const f = globalFetch();
-    if (f) fetchStream(f, url, this.opts, req, headers, chunk, end);
-    else xhrStream(url, this.opts, req, headers, chunk, end);
-  }
-
-  private _opened(): void {
-    this.onOpen();
+    const abort = this._send("GET", null, {
+      _head: (status, contentType) => {
+        const boundary = status === 200 && parseStreamingContentType(contentType || "");
+        if (!boundary) return this._fail("streaming GET error", status);
+        parser = new StreamParser({ boundary });
+        // A stream that answered a probe is open as soon as the server accepted it; a handshake opens with its
+        // open packet.
+        if (this.readyState === "opening" && this.opts.query.sid) this.onOpen();
+      },
+      _chunk: (data) => {
+        let bodies: string[];
+        try {
+          bodies = parser!.push(data);
+        } catch (err) {
+          return this._fail("stream parse error", err);
+        }
+        // A part may close the transport or end this request: the rest of the chunk is then dropped.
+        for (let i = 0; i < bodies.length && this._abort === abort; i++) this._part(bodies[i]!);
+      },
+      _end: (error) => {
+        this._abort = null;
+        if (error !== undefined || !parser || !parser.ended) this._fail("stream cut off", error);
+        else if (this.readyState === "open" || this.readyState === "opening") this._stream();
+        else this._checkPaused();
+      },
+    });
+    this._abort = abort;
   }
 
   private _part(body: string): void {
-    if (this._firstPart) {
-      this._firstPart = false;
-      this._clearTimer();
-    }
+    this._clearTimer();
     let packet: EnginePacket;
     try {
       packet = decodePacket(body);
@@ -195,72 +167,29 @@ export class Streaming extends Transport {
       this._fail("stream packet parse error", err);
       return;
     }
-    if (this.readyState === "opening" && packet.type === "open") this._opened();
     if (packet.type === "close") {
-      this._clearTimer();
-      this._abort();
+      this._stop();
       this.onClose({ description: "transport closed by the server" });
       return;
     }
+    if (this.readyState === "opening" && packet.type === "open") this.onOpen();
     this.onPacket(packet);
   }
 
-  /** A polling POST: fetch where there is no XHR (Node), else XHR. */
+  /** A polling POST; `done` once the server accepted it. Errors are reported asynchronously. */
   private _post(body: string, done: () => void): void {
-    const o = this.opts;
-    const url = this._url();
-    const fail = (context: unknown): void => {
-      if (this.readyState !== "closed") this.onError("streaming POST error", context);
-    };
-    const X = xhrConstructor();
-    if (X) {
-      const xhr = new X();
-      xhr.open("POST", url, true);
-      try {
-        const h = o.extraHeaders;
-        if (h) for (const key in h) if (hasOwn(h, key)) xhr.setRequestHeader(key, h[key]!);
-        xhr.setRequestHeader("Content-Type", "text/plain;charset=UTF-8");
-      } catch {
-        // refused headers are not fatal
-      }
-      try {
-        xhr.withCredentials = o.withCredentials;
-      } catch {
-        // not fatal
-      }
-      xhr.onreadystatechange = () => {
-        if (xhr.readyState !== 4) return;
-        xhr.onreadystatechange = null;
-        if (xhr.status === 200 || xhr.status === 1223) done();
-        else o.timers.setTimeout(() => fail(xhr.status), 0);
-      };
-      try {
-        xhr.send(body);
-      } catch (err) {
-        o.timers.setTimeout(() => fail(err), 0);
-      }
-      return;
-    }
-    const f = (globalThis as { fetch?: FetchLike }).fetch;
-    if (!f) {
-      o.timers.setTimeout(() => fail("no fetch"), 0);
-      return;
-    }
-    const headers: Record<string, string> = assign({}, o.extraHeaders);
-    headers["content-type"] = "text/plain;charset=UTF-8";
-    f(url, {
-      method: "POST",
-      headers,
-      body,
-      credentials: o.withCredentials ? "include" : "same-origin",
-      cache: "no-store",
-    }).then(
-      (res) =>
-        res.text().then(
-          () => (res.ok ? done() : fail(res.status)),
-          (err) => fail(err),
-        ),
-      (err) => fail(err),
-    );
+    this._send("POST", body, {
+      _head: noop,
+      _chunk: noop,
+      _end: (error) => {
+        if (error === undefined) done();
+        else
+          this.opts.timers.setTimeout(() => {
+            if (this.readyState !== "closed") this.onError("streaming POST error", error);
+          }, 0);
+      },
+    });
   }
 }
+
+function noop(): void {}
