@@ -38,6 +38,32 @@ describe("client bundles", () => {
     });
   }
 
+  it("ladder.legacy-streaming.min.js is ES5, needs the legacy core, and makes the streaming transport real", () => {
+    const addon = read("ladder.legacy-streaming.min.js");
+    expect(() => parse(addon, { ecmaVersion: 5 })).to.not.throw();
+    expect(() => runInNewContext(addon, { self: {} })).to.throw(/load ladder\.legacy\.min\.js first/);
+
+    // A page with only XHR: which URLs would a streaming-only session request, without and with the add-on?
+    const run = (withAddon: boolean): string[] => {
+      const urls: string[] = [];
+      function XMLHttpRequest(this: Record<string, unknown>) {
+        this.open = (_method: string, url: string) => urls.push(url);
+        this.send = this.setRequestHeader = this.abort = () => {};
+      }
+      const sandbox: Record<string, unknown> = { XMLHttpRequest, setTimeout, clearTimeout };
+      sandbox.self = sandbox;
+      runInNewContext(read("ladder.legacy.min.js"), sandbox);
+      if (withAddon) runInNewContext(addon, sandbox);
+      const ladder = sandbox.ladder as { EngineSocket: new (uri: string, o: object) => { close(): void } };
+      new ladder.EngineSocket("http://127.0.0.1:9", { transports: ["streaming"] }).close();
+      return urls;
+    };
+    expect(run(false)).to.deep.equal([]);
+    const urls = run(true);
+    expect(urls).to.have.length(1);
+    expect(urls[0]).to.match(/^http:\/\/127\.0\.0\.1:9\/engine\.io\/\?.*transport=streaming/);
+  });
+
   it("ladder.esm.js is an ES module exporting io and LadderSocket", () => {
     const code = read("ladder.esm.js");
     const ast = parse(code, { ecmaVersion: 2020, sourceType: "module" }) as unknown as {

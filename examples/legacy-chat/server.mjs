@@ -36,11 +36,12 @@ export async function startLegacyChat(options = {}) {
 
   const page = await readFile(join(here, "public/index.html"), "utf8");
   app.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(page));
-  app.get("/ladder.legacy.min.js", async (_req, reply) =>
-    reply
-      .type("text/javascript; charset=utf-8")
-      .send(await readFile(join(clientDist, "ladder.legacy.min.js"), "utf8")),
-  );
+  // The ES5 bundle and its optional streaming add-on (ladder.legacy-streaming.min.js, loaded after it).
+  for (const file of ["ladder.legacy.min.js", "ladder.legacy-streaming.min.js"]) {
+    app.get(`/${file}`, async (_req, reply) =>
+      reply.type("text/javascript; charset=utf-8").send(await readFile(join(clientDist, file), "utf8")),
+    );
+  }
 
   const broadcast = (text) => {
     for (const session of engine.allSessions()) session.send(text);

@@ -106,6 +106,47 @@ const noStreaming = {
   },
 };
 
+// The legacy streaming add-on reads through XHR only (readyState 3 / responseText): a host with fetch and
+// ReadableStream is no legacy browser, so the fetch reader stays out.
+const legacyStreaming = {
+  name: "legacy-streaming",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]transports[\\/]streaming-readers\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      const contents = text.replace(
+        /(export function globalFetch\(\): FetchLike \| null \{)[\s\S]*?\n\}/,
+        "$1 return null; }",
+      );
+      if (contents === text) throw new Error("legacy-streaming: no globalFetch found in " + args.path);
+      return { contents, loader: "ts" };
+    });
+  },
+};
+
+// The add-on takes what the legacy core already exports from the page's `ladder` global (the Transport base class
+// with its Emitter, the Engine.IO codecs) instead of carrying second copies; it adds only the streaming transport,
+// its XHR reader and the stream parser.
+const fromLegacyCore = {
+  name: "from-legacy-core",
+  setup(b) {
+    const core =
+      'var ladder = globalThis.ladder; if (!ladder || !ladder.Transport) throw new Error("ladder.legacy-streaming.min.js: load ladder.legacy.min.js first");';
+    b.onLoad({ filter: /[\\/]client[\\/]src[\\/]transports[\\/]transport\.ts$/ }, () => ({
+      contents: core + " export var Transport = ladder.Transport;",
+      loader: "js",
+    }));
+    b.onResolve({ filter: /^@ladder\/protocol$/ }, () => ({ path: "core-protocol", namespace: "from-core" }));
+    b.onLoad({ filter: /.*/, namespace: "from-core" }, () => ({
+      contents:
+        core +
+        " export var decodePacket = ladder.decodePacket, encodePayload = ladder.encodePayload;" +
+        ' export { StreamParser, parseStreamingContentType } from "../protocol/src/streaming/index.ts";',
+      loader: "js",
+      resolveDir: root,
+    }));
+  },
+};
+
 // Error descriptions are documentation (src/errors.ts, the README); in the browser bundles an error's message is
 // its stable code (clientError falls back to it), which is what programs test anyway.
 const codeOnlyErrors = {
@@ -174,34 +215,54 @@ writeFileSync(join(dist, "ladder.min.js"), min);
 const ES5_HELPERS =
   "function __extends(d,b){function P(){this.constructor=d}P.prototype=b.prototype;d.prototype=new P}" +
   "function __spreadArray(to,from){return to.concat(Array.prototype.slice.call(from))}";
-const iife = await esb({
-  entryPoints: [globalEntry],
-  format: "iife",
-  target: "es2017",
-  plugins: [noWs, leanProtocol, codeOnlyErrors, noStreaming, xhrInstead("fetch")],
-});
-const lowered = ts.transpileModule(iife, {
-  compilerOptions: {
-    target: ts.ScriptTarget.ES5,
-    module: ts.ModuleKind.None,
-    allowJs: true,
-    noEmitHelpers: true,
-  },
-}).outputText;
-// A helper TypeScript would need beyond those two (new syntax in the sources) must not go unnoticed.
-const known = new Set(["__extends", "__spreadArray"].concat(iife.match(/\b__\w+/g) || []));
-const missing = (lowered.match(/\b__\w+/g) || []).filter((name) => !known.has(name));
-if (missing.length)
-  throw new Error("ES5 down-level needs helpers the bundle does not define: " + missing.join(", "));
-const es5 = { code: "!function(){" + ES5_HELPERS + lowered + "}();" };
-const legacy = await minify(es5.code, terserOptions(5));
+// One property-name cache for both legacy files: the streaming add-on must mangle the names it shares with the
+// core (the transport factory's, the Transport contract's) exactly as the core did.
+const legacyNames = {};
+async function legacyBuild(entryPoint, plugins) {
+  const iife = await esb({ entryPoints: [entryPoint], format: "iife", target: "es2017", plugins });
+  const lowered = ts.transpileModule(iife, {
+    compilerOptions: {
+      target: ts.ScriptTarget.ES5,
+      module: ts.ModuleKind.None,
+      allowJs: true,
+      noEmitHelpers: true,
+    },
+  }).outputText;
+  // A helper TypeScript would need beyond those two (new syntax in the sources) must not go unnoticed.
+  const known = new Set(["__extends", "__spreadArray"].concat(iife.match(/\b__\w+/g) || []));
+  const missing = (lowered.match(/\b__\w+/g) || []).filter((name) => !known.has(name));
+  if (missing.length)
+    throw new Error("ES5 down-level needs helpers the bundle does not define: " + missing.join(", "));
+  const es5 = "!function(){" + ES5_HELPERS + lowered + "}();";
+  return (await minify(es5, { ...terserOptions(5), nameCache: legacyNames })).code;
+}
+const legacy = {
+  code: await legacyBuild(globalEntry, [
+    noWs,
+    leanProtocol,
+    codeOnlyErrors,
+    noStreaming,
+    xhrInstead("fetch"),
+  ]),
+};
 writeFileSync(join(dist, "ladder.legacy.min.js"), legacy.code);
+const legacyStreamingCode = await legacyBuild(join(root, "scripts/legacy-streaming-entry.ts"), [
+  fromLegacyCore,
+  noWs,
+  leanProtocol,
+  leanStreamParser,
+  codeOnlyErrors,
+  legacyStreaming,
+  xhrInstead("fetch"),
+]);
+writeFileSync(join(dist, "ladder.legacy-streaming.min.js"), legacyStreamingCode);
 
 // Refuse to ship a legacy bundle that is not ES5.
 const acornPath = join(root, "../../test/node_modules/acorn/dist/acorn.mjs");
 try {
   const acorn = await import(acornPath);
   acorn.parse(legacy.code, { ecmaVersion: 5 });
+  acorn.parse(legacyStreamingCode, { ecmaVersion: 5 });
 } catch (err) {
   if (err && err.code === "ERR_MODULE_NOT_FOUND") console.warn("acorn not found; ES5 check skipped");
   else throw new Error("ladder.legacy.min.js is not ES5: " + err.message);
@@ -232,6 +293,7 @@ const rows = [
   ["ladder.esm.js", esm, null, false],
   ["ladder.min.js", min, 8 * 1024, false],
   ["ladder.legacy.min.js", legacy.code, 12 * 1024, true],
+  ["ladder.legacy-streaming.min.js", legacyStreamingCode, null, false],
 ];
 const over = [];
 console.log("bundle                 raw      min+gzip(9)  budget");

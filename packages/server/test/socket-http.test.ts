@@ -87,6 +87,7 @@ describe("socket layer: Server construction, listen/attach, engine options, serv
     expect(head.status).to.equal(200);
     expect(head.body).to.equal("");
     expect((await get(port, "/socket.io/ladder.legacy.min.js")).status).to.equal(200);
+    expect((await get(port, "/socket.io/ladder.legacy-streaming.min.js")).status).to.equal(200);
     // Anything else under the path is the engine's (a JSON error), never a file read
     for (const path of [
       "/socket.io/index.js",
