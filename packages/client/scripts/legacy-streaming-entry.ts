@@ -8,7 +8,7 @@ import { canStream, Streaming } from "../src/transports/streaming.js";
 
 const ladder = (globalThis as { ladder?: { transports: { [name: string]: TransportFactory | undefined } } })
   .ladder;
-const entry = ladder && ladder.transports.streaming;
+const entry = ladder?.transports.streaming;
 if (!entry) throw new Error("ladder.legacy-streaming.min.js: load ladder.legacy.min.js first");
 entry.available = canStream;
 entry.create = (opts) => new Streaming(opts);
