@@ -1,7 +1,7 @@
 import type { SocketPacket } from "@ladder/protocol";
-import { Emitter, type Listener, on } from "../emitter.js";
+import { on } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
-import { assign, hasOwn } from "../url.js";
+import { assign } from "../url.js";
 import { SocketAcks } from "./acks.js";
 import type { Manager } from "./manager.js";
 import type { Ack, AnyListener, AuthOption, Flags, Queued, SocketOptions } from "./types.js";
@@ -17,15 +17,9 @@ const CONNECT_ERROR = 4;
 const BINARY_EVENT = 5;
 const BINARY_ACK = 6;
 
-/** Names a client may not emit: the server would reject them (they are the socket's own events). */
-const RESERVED: { [name: string]: 1 } = {
-  connect: 1,
-  connect_error: 1,
-  disconnect: 1,
-  disconnecting: 1,
-  newListener: 1,
-  removeListener: 1,
-};
+/** Names a client may not emit: the server would reject them (they are the socket's own events). Spelled as the
+ * protocol decoder's check, which gzip then stores once. */
+const RESERVED = /^(connect|connect_error|disconnect|disconnecting|newListener|removeListener)$/;
 
 /**
  * A namespace socket: events, acks, timeouts, offline buffering, at-least-once retries and connection state
@@ -45,14 +39,12 @@ export class Socket extends SocketAcks {
   /** Packets emitted while offline, sent on connect. */
   sendBuffer: SocketPacket[] = [];
 
-  private _ev = new Emitter<{ [event: string]: unknown[] }>();
   private _subs: Array<() => void> | null = null;
   private _ids = 0;
   protected _acks: { [id: string]: Ack | undefined } = {};
   protected _flags: Flags = {};
   protected _opts: SocketOptions;
   protected _queue: Queued[] = [];
-  protected _queueSeq = 0;
   private _pid: string | undefined;
   private _lastOffset: string | undefined;
   private _any: AnyListener[] = [];
@@ -97,34 +89,10 @@ export class Socket extends SocketAcks {
     this._subs = [
       on(io, "open", () => this._onOpen()),
       on(io, "error", (err: LadderClientError) => {
-        if (!this.connected) this._ev.emit("connect_error", err);
+        if (!this.connected) this._emit("connect_error", err);
       }),
       on(io, "close", (reason: string, details?: unknown) => this._onClose(reason, details)),
     ];
-  }
-
-  /** Registers a listener (application events and `connect`/`connect_error`/`disconnect`). */
-  on(event: string, fn: Listener<unknown[]>): this {
-    this._ev.on(event, fn);
-    return this;
-  }
-
-  once(event: string, fn: Listener<unknown[]>): this {
-    this._ev.once(event, fn);
-    return this;
-  }
-
-  off(event?: string, fn?: Listener<unknown[]>): this {
-    this._ev.off(event, fn);
-    return this;
-  }
-
-  listeners(event: string): Listener<unknown[]>[] {
-    return this._ev.listeners(event);
-  }
-
-  hasListeners(event: string): boolean {
-    return this._ev.hasListeners(event);
   }
 
   /** `emit("message", ...args)`. */
@@ -137,35 +105,41 @@ export class Socket extends SocketAcks {
    * `(err, ...response)`). While disconnected, packets are buffered and sent on connect (volatile ones dropped).
    */
   emit(event: string, ...args: unknown[]): this {
-    if (hasOwn(RESERVED, event)) {
+    if (RESERVED.test(event)) {
       throw clientError("LADDER_ERR_CLIENT_RESERVED_EVENT", '"' + event + '" is a reserved event name');
     }
     const flags = this._flags;
     this._flags = {};
+    const data: unknown[] = [event].concat(args as string[]);
     if (this._opts.retries && !flags.fromQueue && !flags.volatile) {
-      this._addToQueue([event].concat(args as string[]), flags);
+      this._addToQueue(data, flags);
       return this;
     }
-    const data: unknown[] = [event].concat(args as string[]);
     const packet: SocketPacket = { type: EVENT, nsp: this.nsp, data };
-    const last = data[data.length - 1];
-    if (typeof last === "function") {
-      const id = this._ids++;
+    const ack = data[data.length - 1];
+    if (typeof ack === "function") {
+      packet.id = this._ids++;
       data.pop();
-      this._registerAck(id, last as Ack, flags);
-      packet.id = id;
+      this._registerAck(
+        packet.id,
+        ack as Ack,
+        flags.timeout !== undefined ? flags.timeout : this._opts.ackTimeout,
+      );
     }
-    const engine = this.io.engine;
-    const writable = !!engine && engine.writable;
-    if (flags.volatile && !(writable && this.connected)) {
-      // dropped, as documented: volatile packets are not buffered
-    } else if (this.connected) {
-      this._notifyOutgoing(packet);
-      this._packet(packet);
-    } else {
-      this.sendBuffer.push(packet);
-    }
+    // Volatile packets are dropped unless they can be written right now (never buffered).
+    if (!flags.volatile || (this.connected && this.io.engine?.writable)) this._send(packet);
     return this;
+  }
+
+  /** Sends `packet` while connected (telling the outgoing listeners), else buffers it until the connection. */
+  private _send(packet: SocketPacket): void {
+    if (!this.connected) {
+      this.sendBuffer.push(packet);
+      return;
+    }
+    const list = this._anyOut.slice();
+    for (let i = 0; i < list.length; i++) list[i]!.apply(this, packet.data as unknown[]);
+    this._packet(packet);
   }
 
   /**
@@ -211,7 +185,7 @@ export class Socket extends SocketAcks {
     this.connected = false;
     this.id = undefined;
     if (wasConnected || reason === "io server disconnect" || reason === "io client disconnect") {
-      this._ev.emit("disconnect", reason, details);
+      this._emit("disconnect", reason, details);
     }
     this._clearAcks();
   }
@@ -225,7 +199,7 @@ export class Socket extends SocketAcks {
         if (data && typeof data.sid === "string") {
           this._onConnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
         } else {
-          this._ev.emit(
+          this._emit(
             "connect_error",
             clientError(
               "LADDER_ERR_CLIENT_CONNECT_REFUSED",
@@ -254,7 +228,7 @@ export class Socket extends SocketAcks {
           typeof d === "string" ? d : d && typeof d.message === "string" ? d.message : "connect error";
         const err = clientError("LADDER_ERR_CLIENT_CONNECT_REFUSED", message);
         if (d && typeof d === "object" && "data" in d) err.data = d.data;
-        this._ev.emit("connect_error", err);
+        this._emit("connect_error", err);
         break;
       }
       default:
@@ -272,7 +246,7 @@ export class Socket extends SocketAcks {
   private _emitEvent(args: unknown[]): void {
     const any = this._any.slice();
     for (let i = 0; i < any.length; i++) any[i]!.apply(this, args);
-    this._ev.emit.apply(this._ev, args as [string, ...unknown[]]);
+    this._emit.apply(this, args as [string, ...unknown[]]);
     // Recovery: the server appends the packet's offset as the last argument; remember where we are.
     if (this._pid && args.length && typeof args[args.length - 1] === "string") {
       this._lastOffset = args[args.length - 1] as string;
@@ -288,11 +262,8 @@ export class Socket extends SocketAcks {
     this.receiveBuffer = [];
     const buffered = this.sendBuffer;
     this.sendBuffer = [];
-    for (let i = 0; i < buffered.length; i++) {
-      this._notifyOutgoing(buffered[i]!);
-      this._packet(buffered[i]!);
-    }
-    this._ev.emit("connect");
+    for (let i = 0; i < buffered.length; i++) this._send(buffered[i]!);
+    this._emit("connect");
     this._drainQueue(true);
   }
 
@@ -372,12 +343,6 @@ export class Socket extends SocketAcks {
 
   listenersAnyOutgoing(): AnyListener[] {
     return this._anyOut.slice();
-  }
-
-  private _notifyOutgoing(packet: SocketPacket): void {
-    if (this._anyOut.length === 0 || !packet.data) return;
-    const list = this._anyOut.slice();
-    for (let i = 0; i < list.length; i++) list[i]!.apply(this, packet.data as unknown[]);
   }
 }
 
