@@ -126,8 +126,9 @@ export class Socket extends SocketAcks {
         flags.timeout !== undefined ? flags.timeout : this._opts.ackTimeout,
       );
     }
+    const engine = this.io.engine;
     // Volatile packets are dropped unless they can be written right now (never buffered).
-    if (!flags.volatile || (this.connected && this.io.engine?.writable)) this._send(packet);
+    if (!flags.volatile || (this.connected && !!engine && engine.writable)) this._send(packet);
     return this;
   }
 
@@ -271,7 +272,7 @@ export class Socket extends SocketAcks {
     const subs = this._subs;
     this._subs = null;
     if (subs) for (let i = 0; i < subs.length; i++) subs[i]!();
-    this.io._destroy(this);
+    this.io._destroy();
   }
 
   /** Disconnects this namespace; the connection closes when no namespace is left. */
