@@ -81,7 +81,7 @@ export class Listeners<Events extends EventMap> {
   }
 
   /** Calls every listener of `event` in registration order; true when there was one. */
-  protected _emit<K extends keyof Events & string>(event: K, ...args: Events[K]): boolean {
+  protected _emit<K extends keyof Events & string>(event: K, args: Events[K]): boolean {
     const list = this._ev["$" + event];
     if (!list) return false;
     // A copy, so listeners added or removed while emitting do not change this round.
@@ -110,7 +110,7 @@ export class Listeners<Events extends EventMap> {
 export class Emitter<Events extends EventMap> extends Listeners<Events> {
   /** Calls every listener of `event` in registration order; true when there was one. */
   emit<K extends keyof Events & string>(event: K, ...args: Events[K]): boolean {
-    return this._emit(event, ...args);
+    return this._emit(event, args);
   }
 }
 

@@ -49,9 +49,9 @@ export abstract class SocketAcks extends Listeners<{ [event: string]: unknown[] 
   /** On disconnect: fails the acks that expect an error, unless their packet still waits in the send buffer. */
   protected _clearAcks(): void {
     for (const id in this._acks) {
-      const ack = this._acks[id];
+      const ack = this._acks[id]!;
       // Acks of packets still waiting in the send buffer may yet be answered after the reconnection.
-      if (ack?.withError && !this.sendBuffer.some((packet) => String(packet.id) === id)) {
+      if (ack.withError && !this.sendBuffer.some((packet) => String(packet.id) === id)) {
         delete this._acks[id];
         ack.call(this, clientError("LADDER_ERR_CLIENT_DISCONNECTED"));
       }

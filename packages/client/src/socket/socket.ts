@@ -27,7 +27,7 @@ const RESERVED = /^(connect|connect_error|disconnect|disconnecting|newListener|r
  */
 export class Socket extends SocketAcks {
   /** The socket id the server gave (not the engine sid); undefined while disconnected. */
-  id: string | undefined = undefined;
+  id: string | undefined;
   connected = false;
   /** True when the last reconnection restored the previous session (id, rooms, missed packets). */
   recovered = false;
@@ -89,7 +89,7 @@ export class Socket extends SocketAcks {
     this._subs = [
       on(io, "open", () => this._onOpen()),
       on(io, "error", (err: LadderClientError) => {
-        if (!this.connected) this._emit("connect_error", err);
+        if (!this.connected) this._emit("connect_error", [err]);
       }),
       on(io, "close", (reason: string, details?: unknown) => this._onClose(reason, details)),
     ];
@@ -186,7 +186,7 @@ export class Socket extends SocketAcks {
     this.connected = false;
     this.id = undefined;
     if (wasConnected || reason === "io server disconnect" || reason === "io client disconnect") {
-      this._emit("disconnect", reason, details);
+      this._emit("disconnect", [reason, details]);
     }
     this._clearAcks();
   }
@@ -194,46 +194,32 @@ export class Socket extends SocketAcks {
   /** @internal a packet for this namespace. */
   _onPacket(packet: SocketPacket): void {
     if (packet.nsp !== this.nsp) return;
-    switch (packet.type) {
-      case CONNECT: {
-        const data = packet.data as { sid?: unknown; pid?: unknown } | undefined;
-        if (data && typeof data.sid === "string") {
-          this._onConnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
-        } else {
-          this._emit(
-            "connect_error",
-            clientError(
-              "LADDER_ERR_CLIENT_CONNECT_REFUSED",
-              "the server answered CONNECT without a socket id",
-            ),
-          );
-        }
-        break;
-      }
-      case EVENT:
-      case BINARY_EVENT:
-        this._onEvent(packet);
-        break;
-      case ACK:
-      case BINARY_ACK:
-        this._onAck(packet);
-        break;
-      case DISCONNECT:
+    const type = packet.type;
+    // CONNECT: an object; CONNECT_ERROR: an object or a string (the decoder checked).
+    const d = packet.data as
+      | { sid?: unknown; pid?: unknown; message?: unknown; data?: unknown }
+      | string
+      | undefined;
+    if (type === EVENT || type === BINARY_EVENT) this._onEvent(packet);
+    else if (type === ACK || type === BINARY_ACK) this._onAck(packet);
+    else if (type === DISCONNECT) {
+      this._destroy();
+      this._onClose("io server disconnect");
+    } else if (type === CONNECT && typeof d === "object" && typeof d.sid === "string") {
+      this._onConnect(d.sid, typeof d.pid === "string" ? d.pid : undefined);
+    } else {
+      // Refused: CONNECT_ERROR (the server's message and data), or a CONNECT without a socket id.
+      const err = clientError(
+        "LADDER_ERR_CLIENT_CONNECT_REFUSED",
+        "the server answered CONNECT without a socket id",
+      );
+      if (type === CONNECT_ERROR) {
         this._destroy();
-        this._onClose("io server disconnect");
-        break;
-      case CONNECT_ERROR: {
-        this._destroy();
-        const d = packet.data as { message?: unknown; data?: unknown } | string | undefined;
-        const message =
+        err.message =
           typeof d === "string" ? d : d && typeof d.message === "string" ? d.message : "connect error";
-        const err = clientError("LADDER_ERR_CLIENT_CONNECT_REFUSED", message);
         if (d && typeof d === "object" && "data" in d) err.data = d.data;
-        this._emit("connect_error", err);
-        break;
       }
-      default:
-        break;
+      this._emit("connect_error", [err]);
     }
   }
 
@@ -247,7 +233,7 @@ export class Socket extends SocketAcks {
   private _emitEvent(args: unknown[]): void {
     const any = this._any.slice();
     for (let i = 0; i < any.length; i++) any[i]!.apply(this, args);
-    this._emit.apply(this, args as [string, ...unknown[]]);
+    this._emit(args[0] as string, args.slice(1));
     // Recovery: the server appends the packet's offset as the last argument; remember where we are.
     if (this._pid && args.length && typeof args[args.length - 1] === "string") {
       this._lastOffset = args[args.length - 1] as string;
@@ -264,7 +250,7 @@ export class Socket extends SocketAcks {
     const buffered = this.sendBuffer;
     this.sendBuffer = [];
     for (let i = 0; i < buffered.length; i++) this._send(buffered[i]!);
-    this._emit("connect");
+    this._emit("connect", []);
     this._drainQueue(true);
   }
 
