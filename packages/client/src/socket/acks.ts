@@ -1,7 +1,6 @@
 import type { SocketPacket } from "@ladder/protocol";
 import { Listeners } from "../emitter.js";
 import { clientError } from "../errors.js";
-import { defaultTimers } from "../timers.js";
 import { assign } from "../url.js";
 import type { Manager } from "./manager.js";
 import type { Ack, Flags, Queued, SocketOptions } from "./types.js";
@@ -31,7 +30,7 @@ export abstract class SocketAcks extends Listeners<{ [event: string]: unknown[] 
       this._acks[id] = ack;
       return;
     }
-    const timers = this.io.opts.timers || defaultTimers;
+    const timers = this.io._timers;
     const timer = timers.setTimeout(() => {
       delete this._acks[id];
       const buffer = this.sendBuffer;

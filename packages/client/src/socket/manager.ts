@@ -61,7 +61,8 @@ export class Manager extends Emitter<ManagerEvents> {
   private _subs: Array<() => void> = [];
   private _decoder = new SocketDecoder();
   private _skipReconnect = false;
-  private _timers: Timers;
+  /** @internal the timers option or the defaults (the sockets' ack deadlines use them too). */
+  _timers: Timers;
   private _reconnectTimer: unknown = null;
   private _timeoutTimer: unknown = null;
   private _reconnection: boolean;
@@ -115,7 +116,7 @@ export class Manager extends Emitter<ManagerEvents> {
         this._reconnect();
     };
     this._subs.push(
-      on(engine, "open", () => settle()),
+      on(engine, "open", settle),
       on(engine, "error", settle),
       on(engine, "close", (reason: string, details?: unknown) =>
         settle(clientError("LADDER_ERR_CLIENT_TRANSPORT", reason, { context: details })),
