@@ -16,11 +16,11 @@ interface Entry {
 /**
  * A tiny typed emitter without a public `emit`: the base of {@link Emitter} and of classes whose `emit` means
  * something else (a Socket's `emit` sends to the server). Written for the browser bundles: no Map/Symbol (ES5
- * legacy bundle) and a fraction of eventemitter3's size. Listener lists live under a "$"-prefixed key so event
- * names like `__proto__` are harmless.
+ * legacy bundle) and a fraction of eventemitter3's size. Listener lists live in a prototype-less object, so event
+ * names like `__proto__` or `toString` are plain keys.
  */
 export class Listeners<Events extends EventMap> {
-  private _ev: { [key: string]: Entry[] | undefined } = {};
+  private _ev: { [event: string]: Entry[] | undefined } = Object.create(null);
 
   /** Registers `fn` for `event`. */
   on<K extends keyof Events & string>(event: K, fn: Listener<Events[K]>): this {
@@ -40,11 +40,10 @@ export class Listeners<Events extends EventMap> {
   /** Removes `fn` from `event`; without `fn` every listener of `event`; without arguments every listener. */
   off<K extends keyof Events & string>(event?: K, fn?: Listener<Events[K]>): this {
     if (event === undefined) {
-      this._ev = {};
+      this._ev = Object.create(null);
       return this;
     }
-    const key = "$" + event;
-    const list = this._ev[key];
+    const list = this._ev[event];
     if (!list) return this;
     for (let i = 0; fn && i < list.length; i++) {
       if (list[i]!.fn === fn) {
@@ -53,7 +52,7 @@ export class Listeners<Events extends EventMap> {
       }
     }
     // Without `fn`, or once the last listener is gone, the whole list goes (hasListeners reads its presence).
-    if (!fn || list.length === 0) delete this._ev[key];
+    if (!fn || list.length === 0) delete this._ev[event];
     return this;
   }
 
@@ -69,7 +68,7 @@ export class Listeners<Events extends EventMap> {
 
   /** The listeners currently registered for `event`. */
   listeners<K extends keyof Events & string>(event: K): Listener<Events[K]>[] {
-    const list = this._ev["$" + event];
+    const list = this._ev[event];
     const out: Listener<Events[K]>[] = [];
     if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!.fn);
     return out;
@@ -77,12 +76,12 @@ export class Listeners<Events extends EventMap> {
 
   /** True when `event` has at least one listener. */
   hasListeners<K extends keyof Events & string>(event: K): boolean {
-    return !!this._ev["$" + event];
+    return !!this._ev[event];
   }
 
   /** Calls every listener of `event` in registration order; true when there was one. */
   protected _emit<K extends keyof Events & string>(event: K, args: Events[K]): boolean {
-    const list = this._ev["$" + event];
+    const list = this._ev[event];
     if (!list) return false;
     // A copy, so listeners added or removed while emitting do not change this round.
     const copy = list.slice();
@@ -95,11 +94,10 @@ export class Listeners<Events extends EventMap> {
   }
 
   private _add(event: string, fn: Listener, once: boolean): this {
-    const key = "$" + event;
-    let list = this._ev[key];
+    let list = this._ev[event];
     if (!list) {
       list = [];
-      this._ev[key] = list;
+      this._ev[event] = list;
     }
     list.push({ fn, once });
     return this;
