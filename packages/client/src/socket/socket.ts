@@ -55,7 +55,7 @@ export class Socket extends SocketAcks {
     this.io = io;
     this.nsp = nsp;
     this._opts = assign({}, opts);
-    if (opts?.auth) this.auth = opts.auth;
+    this.auth = this._opts.auth;
     if (io.opts.autoConnect !== false) this.open();
   }
 
@@ -152,13 +152,11 @@ export class Socket extends SocketAcks {
     if (typeof P !== "function") throw clientError("LADDER_ERR_CLIENT_NO_PROMISE");
     const withErr = this._flags.timeout !== undefined || this._opts.ackTimeout !== undefined;
     return new P((resolve, reject) => {
-      const cb = (a: unknown, b?: unknown): void => {
-        if (withErr) {
-          if (a) reject(a);
-          else resolve(b);
-        } else resolve(a);
-      };
-      this.emit(event, ...args.concat([cb]));
+      // The ack callback: with a deadline it gets (err, response), else the response alone.
+      args.push(
+        withErr ? (err: unknown, response: unknown) => (err ? reject(err) : resolve(response)) : resolve,
+      );
+      this.emit(event, ...args);
     });
   }
 
@@ -174,11 +172,13 @@ export class Socket extends SocketAcks {
   }
 
   private _sendConnect(data: Record<string, unknown> | undefined): void {
-    let payload = data;
-    if (this._pid) payload = assign({ pid: this._pid, offset: this._lastOffset }, data);
-    const packet: SocketPacket = { type: CONNECT, nsp: this.nsp };
-    if (payload) packet.data = payload;
-    this._packet(packet);
+    // Recovery: the previous session's pid and the last offset seen ride along with the auth payload.
+    const pid = this._pid;
+    this._packet({
+      type: CONNECT,
+      nsp: this.nsp,
+      data: pid ? assign({ pid, offset: this._lastOffset }, data) : data,
+    });
   }
 
   private _onClose(reason: string, details?: unknown): void {
