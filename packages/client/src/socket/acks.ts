@@ -22,7 +22,6 @@ export abstract class SocketAcks extends Listeners<{ [event: string]: unknown[] 
   protected abstract _queue: Queued[];
 
   abstract emit(event: string, ...args: unknown[]): this;
-  protected abstract _packet(packet: SocketPacket): void;
 
   /** Stores `ack` under `id`; with a timeout (flag or default), it gets `(err, ...response)` and fails after it. */
   protected _registerAck(id: number, ack: Ack, timeout: number | undefined): void {
@@ -98,7 +97,7 @@ export abstract class SocketAcks extends Listeners<{ [event: string]: unknown[] 
       // An ack answers once; a second call would confuse the server's ack table.
       if (sent) return;
       sent = true;
-      this._packet({ type: 3, nsp: this.nsp, id, data: args });
+      this.io._packet({ type: 3, nsp: this.nsp, id, data: args });
     };
   }
 

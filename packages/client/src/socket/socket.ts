@@ -140,7 +140,7 @@ export class Socket extends SocketAcks {
     }
     const list = this._anyOut.slice();
     for (let i = 0; i < list.length; i++) list[i]!.apply(this, packet.data as unknown[]);
-    this._packet(packet);
+    this.io._packet(packet);
   }
 
   /**
@@ -160,11 +160,6 @@ export class Socket extends SocketAcks {
     });
   }
 
-  protected _packet(packet: SocketPacket): void {
-    packet.nsp = this.nsp;
-    this.io._packet(packet);
-  }
-
   private _onOpen(): void {
     const auth = this.auth;
     if (typeof auth === "function") auth((data) => this._sendConnect(data));
@@ -174,7 +169,7 @@ export class Socket extends SocketAcks {
   private _sendConnect(data: Record<string, unknown> | undefined): void {
     // Recovery: the previous session's pid and the last offset seen ride along with the auth payload.
     const pid = this._pid;
-    this._packet({
+    this.io._packet({
       type: CONNECT,
       nsp: this.nsp,
       data: pid ? assign({ pid, offset: this._lastOffset }, data) : data,
@@ -235,9 +230,8 @@ export class Socket extends SocketAcks {
     for (let i = 0; i < any.length; i++) any[i]!.apply(this, args);
     this._emit(args[0] as string, args.slice(1));
     // Recovery: the server appends the packet's offset as the last argument; remember where we are.
-    if (this._pid && args.length && typeof args[args.length - 1] === "string") {
-      this._lastOffset = args[args.length - 1] as string;
-    }
+    const last = args[args.length - 1];
+    if (this._pid && typeof last === "string") this._lastOffset = last;
   }
 
   private _onConnect(id: string, pid: string | undefined): void {
@@ -263,7 +257,7 @@ export class Socket extends SocketAcks {
 
   /** Disconnects this namespace; the connection closes when no namespace is left. */
   disconnect(): this {
-    if (this.connected) this._packet({ type: DISCONNECT, nsp: this.nsp });
+    if (this.connected) this.io._packet({ type: DISCONNECT, nsp: this.nsp });
     this._destroy();
     if (this.connected) this._onClose("io client disconnect");
     return this;
