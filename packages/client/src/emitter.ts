@@ -123,3 +123,8 @@ export function on<E extends EventMap, K extends keyof E & string>(
     target.off(event, fn);
   };
 }
+
+/** Calls every unsubscribe function of `subs` (from {@link on}); the one cleanup of a set of subscriptions. */
+export function offAll(subs: Array<() => void> | null): void {
+  if (subs) for (let i = 0; i < subs.length; i++) subs[i]!();
+}

@@ -1,5 +1,5 @@
 import { encodeSocketPacket, SocketDecoder, type SocketPacket } from "@ladder/protocol";
-import { Emitter, on } from "../emitter.js";
+import { Emitter, offAll, on } from "../emitter.js";
 import type { EngineOptions } from "../engine/options.js";
 import { EngineSocket } from "../engine/session.js";
 import { clientError, type LadderClientError } from "../errors.js";
@@ -203,9 +203,8 @@ export class Manager extends Emitter<ManagerEvents> {
   }
 
   private _cleanup(): void {
-    const subs = this._subs;
+    offAll(this._subs);
     this._subs = [];
-    for (let i = 0; i < subs.length; i++) subs[i]!();
     this._decoder.reset();
   }
 

@@ -1,5 +1,5 @@
 import type { SocketPacket } from "@ladder/protocol";
-import { on } from "../emitter.js";
+import { offAll, on } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
 import { assign } from "../url.js";
 import { SocketAcks } from "./acks.js";
@@ -249,9 +249,8 @@ export class Socket extends SocketAcks {
   }
 
   private _destroy(): void {
-    const subs = this._subs;
+    offAll(this._subs);
     this._subs = null;
-    if (subs) for (let i = 0; i < subs.length; i++) subs[i]!();
     this.io._destroy();
   }
 
