@@ -267,9 +267,8 @@ export class Socket extends SocketAcks {
     return this.disconnect();
   }
 
-  /** Sets the compress flag of the next emit. */
-  compress(compress: boolean): this {
-    this._flags.compress = compress;
+  /** socket.io-client's per-emit compress flag; accepted and ignored (the engine has no per-packet compression). */
+  compress(_compress: boolean): this {
     return this;
   }
 

@@ -40,7 +40,6 @@ export type Ack = ((...args: unknown[]) => void) & { withError?: boolean };
 export interface Flags {
   volatile?: boolean;
   timeout?: number;
-  compress?: boolean;
   fromQueue?: boolean;
 }
 
