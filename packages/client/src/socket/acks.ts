@@ -23,6 +23,11 @@ export abstract class SocketAcks extends Listeners<{ [event: string]: unknown[] 
 
   abstract emit(event: string, ...args: unknown[]): this;
 
+  /** The ack timeout of an emit with these flags: `timeout(ms)`, else the `ackTimeout` option, else none. */
+  protected _deadline(flags: Flags): number | undefined {
+    return flags.timeout !== undefined ? flags.timeout : this._opts.ackTimeout;
+  }
+
   /** Stores `ack` under `id`; with a timeout (flag or default), it gets `(err, ...response)` and fails after it. */
   protected _registerAck(id: number, ack: Ack, timeout: number | undefined): void {
     if (timeout === undefined) {
@@ -66,7 +71,7 @@ export abstract class SocketAcks extends Listeners<{ [event: string]: unknown[] 
       _flags: assign({ fromQueue: true }, flags),
     };
     // At-least-once needs an ack deadline even if none was set.
-    if (flags.timeout === undefined && this._opts.ackTimeout === undefined) item._flags.timeout = 5000;
+    if (this._deadline(flags) === undefined) item._flags.timeout = 5000;
     args.push((err: unknown, ...response: unknown[]) => {
       if (item !== this._queue[0]) return;
       if (!err || item.tryCount > (this._opts.retries || 0)) {

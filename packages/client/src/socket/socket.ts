@@ -120,11 +120,7 @@ export class Socket extends SocketAcks {
     if (typeof ack === "function") {
       packet.id = this._ids++;
       data.pop();
-      this._registerAck(
-        packet.id,
-        ack as Ack,
-        flags.timeout !== undefined ? flags.timeout : this._opts.ackTimeout,
-      );
+      this._registerAck(packet.id, ack as Ack, this._deadline(flags));
     }
     const engine = this.io.engine;
     // Volatile packets are dropped unless they can be written right now (never buffered).
@@ -150,7 +146,7 @@ export class Socket extends SocketAcks {
   emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
     const P = (globalThis as { Promise?: PromiseConstructor }).Promise;
     if (typeof P !== "function") throw clientError("LADDER_ERR_CLIENT_NO_PROMISE");
-    const withErr = this._flags.timeout !== undefined || this._opts.ackTimeout !== undefined;
+    const withErr = this._deadline(this._flags) !== undefined;
     return new P((resolve, reject) => {
       // The ack callback: with a deadline it gets (err, response), else the response alone.
       args.push(
