@@ -14,11 +14,13 @@ interface Entry {
 }
 
 /**
- * A tiny typed emitter. Written for the browser bundles: no Map/Symbol (ES5 legacy bundle) and a fraction of
- * eventemitter3's size. Listener lists live under a "$"-prefixed key so event names like `__proto__` are harmless.
+ * A tiny typed emitter without a public `emit`: the base of {@link Emitter} and of classes whose `emit` means
+ * something else (a Socket's `emit` sends to the server). Written for the browser bundles: no Map/Symbol (ES5
+ * legacy bundle) and a fraction of eventemitter3's size. Listener lists live in a prototype-less object, so event
+ * names like `__proto__` or `toString` are plain keys.
  */
-export class Emitter<Events extends EventMap> {
-  private _ev: { [key: string]: Entry[] | undefined } = {};
+export class Listeners<Events extends EventMap> {
+  private _ev: { [event: string]: Entry[] | undefined } = Object.create(null);
 
   /** Registers `fn` for `event`. */
   on<K extends keyof Events & string>(event: K, fn: Listener<Events[K]>): this {
@@ -30,7 +32,7 @@ export class Emitter<Events extends EventMap> {
     return this._add(event, fn, true);
   }
 
-  /** Same as {@link Emitter.on}; the DOM-style name. */
+  /** Same as {@link Listeners.on}; the DOM-style name. */
   addListener<K extends keyof Events & string>(event: K, fn: Listener<Events[K]>): this {
     return this._add(event, fn, false);
   }
@@ -38,38 +40,48 @@ export class Emitter<Events extends EventMap> {
   /** Removes `fn` from `event`; without `fn` every listener of `event`; without arguments every listener. */
   off<K extends keyof Events & string>(event?: K, fn?: Listener<Events[K]>): this {
     if (event === undefined) {
-      this._ev = {};
+      this._ev = Object.create(null);
       return this;
     }
-    const list = this._ev["$" + event];
+    const list = this._ev[event];
     if (!list) return this;
-    if (fn === undefined) {
-      delete this._ev["$" + event];
-      return this;
-    }
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; fn && i < list.length; i++) {
       if (list[i]!.fn === fn) {
         list.splice(i, 1);
         break;
       }
     }
-    if (list.length === 0) delete this._ev["$" + event];
+    // Without `fn`, or once the last listener is gone, the whole list goes (hasListeners reads its presence).
+    if (!fn || list.length === 0) delete this._ev[event];
     return this;
   }
 
-  /** Alias of {@link Emitter.off}. */
+  /** Alias of {@link Listeners.off}. */
   removeListener<K extends keyof Events & string>(event?: K, fn?: Listener<Events[K]>): this {
     return this.off(event, fn);
   }
 
-  /** Alias of {@link Emitter.off} without a listener. */
+  /** Alias of {@link Listeners.off} without a listener. */
   removeAllListeners<K extends keyof Events & string>(event?: K): this {
     return this.off(event);
   }
 
+  /** The listeners currently registered for `event`. */
+  listeners<K extends keyof Events & string>(event: K): Listener<Events[K]>[] {
+    const list = this._ev[event];
+    const out: Listener<Events[K]>[] = [];
+    if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!.fn);
+    return out;
+  }
+
+  /** True when `event` has at least one listener. */
+  hasListeners<K extends keyof Events & string>(event: K): boolean {
+    return !!this._ev[event];
+  }
+
   /** Calls every listener of `event` in registration order; true when there was one. */
-  emit<K extends keyof Events & string>(event: K, ...args: Events[K]): boolean {
-    const list = this._ev["$" + event];
+  protected _emit<K extends keyof Events & string>(event: K, args: Events[K]): boolean {
+    const list = this._ev[event];
     if (!list) return false;
     // A copy, so listeners added or removed while emitting do not change this round.
     const copy = list.slice();
@@ -81,34 +93,28 @@ export class Emitter<Events extends EventMap> {
     return true;
   }
 
-  /** The listeners currently registered for `event`. */
-  listeners<K extends keyof Events & string>(event: K): Listener<Events[K]>[] {
-    const list = this._ev["$" + event];
-    const out: Listener<Events[K]>[] = [];
-    if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!.fn);
-    return out;
-  }
-
-  /** True when `event` has at least one listener. */
-  hasListeners<K extends keyof Events & string>(event: K): boolean {
-    return !!this._ev["$" + event];
-  }
-
   private _add(event: string, fn: Listener, once: boolean): this {
-    const key = "$" + event;
-    let list = this._ev[key];
+    let list = this._ev[event];
     if (!list) {
       list = [];
-      this._ev[key] = list;
+      this._ev[event] = list;
     }
     list.push({ fn, once });
     return this;
   }
 }
 
+/** A tiny typed emitter (see {@link Listeners}). */
+export class Emitter<Events extends EventMap> extends Listeners<Events> {
+  /** Calls every listener of `event` in registration order; true when there was one. */
+  emit<K extends keyof Events & string>(event: K, ...args: Events[K]): boolean {
+    return this._emit(event, args);
+  }
+}
+
 /** Subscribes and returns the unsubscribe function, so one cleanup can undo a whole set of subscriptions. */
 export function on<E extends EventMap, K extends keyof E & string>(
-  target: Emitter<E>,
+  target: Listeners<E>,
   event: K,
   fn: Listener<E[K]>,
 ): () => void {
@@ -116,4 +122,9 @@ export function on<E extends EventMap, K extends keyof E & string>(
   return () => {
     target.off(event, fn);
   };
+}
+
+/** Calls every unsubscribe function of `subs` (from {@link on}); the one cleanup of a set of subscriptions. */
+export function offAll(subs: Array<() => void> | null): void {
+  if (subs) for (let i = 0; i < subs.length; i++) subs[i]!();
 }

@@ -19,33 +19,23 @@ const cache: { [id: string]: Manager | undefined } = {};
  */
 export function io(uri?: string | IoOptions, opts?: IoOptions): Socket {
   let url: string | undefined;
-  let options: IoOptions;
-  if (typeof uri === "object") {
-    options = uri;
-    url = undefined;
-  } else {
-    url = uri;
-    options = opts || {};
-  }
+  if (typeof uri === "object") opts = uri;
+  else url = uri;
+  const options = opts || {};
   const loc = (globalThis as { location?: { protocol: string; host: string } }).location;
   const parsed = parseUrl(url, loc);
-  const path = options.path || "/socket.io";
-  const id = parsed.id + path;
+  const id = parsed.id + (options.path || "/socket.io");
   const existing = cache[id];
-  const sameNamespace = !!existing && !!existing.nsps[parsed.path];
-  const newConnection = options.forceNew || options.multiplex === false || sameNamespace;
-  const base = parsed.protocol + "://" + parsed.hostname + ":" + parsed.port;
-  let manager: Manager;
-  if (newConnection) {
-    manager = new Manager(base, withQuery(options, parsed.query));
-  } else {
-    manager = existing || new Manager(base, withQuery(options, parsed.query));
-    cache[id] = manager;
+  const shared = !options.forceNew && options.multiplex !== false;
+  let manager = existing;
+  // A second socket for a namespace that already has one needs its own connection too.
+  if (!shared || !manager || manager.nsps[parsed.path]) {
+    const query = parsed.query;
+    manager = new Manager(
+      parsed.protocol + "://" + parsed.hostname + ":" + parsed.port,
+      !query || options.query ? options : assign({}, options, { query }),
+    );
+    if (shared && !existing) cache[id] = manager;
   }
   return manager.socket(parsed.path, options);
-}
-
-function withQuery(options: IoOptions, query: string): IoOptions {
-  if (!query || options.query) return options;
-  return assign({}, options, { query });
 }

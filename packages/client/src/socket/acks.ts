@@ -1,6 +1,6 @@
 import type { SocketPacket } from "@ladder/protocol";
+import { Listeners } from "../emitter.js";
 import { clientError } from "../errors.js";
-import { defaultTimers } from "../timers.js";
 import { assign } from "../url.js";
 import type { Manager } from "./manager.js";
 import type { Ack, Flags, Queued, SocketOptions } from "./types.js";
@@ -10,7 +10,7 @@ import type { Ack, Flags, Queued, SocketOptions } from "./types.js";
  * at-least-once retry queue. A base class rather than free functions so that these stay plain methods (the
  * minifier would inline single-use functions as closures on the emit and receive paths).
  */
-export abstract class SocketAcks {
+export abstract class SocketAcks extends Listeners<{ [event: string]: unknown[] }> {
   abstract readonly io: Manager;
   abstract readonly nsp: string;
   abstract connected: boolean;
@@ -20,24 +20,25 @@ export abstract class SocketAcks {
   protected abstract _flags: Flags;
   protected abstract _opts: SocketOptions;
   protected abstract _queue: Queued[];
-  protected abstract _queueSeq: number;
 
   abstract emit(event: string, ...args: unknown[]): this;
-  protected abstract _packet(packet: SocketPacket): void;
+
+  /** The ack timeout of an emit with these flags: `timeout(ms)`, else the `ackTimeout` option, else none. */
+  protected _deadline(flags: Flags): number | undefined {
+    return flags.timeout !== undefined ? flags.timeout : this._opts.ackTimeout;
+  }
 
   /** Stores `ack` under `id`; with a timeout (flag or default), it gets `(err, ...response)` and fails after it. */
-  protected _registerAck(id: number, ack: Ack, flags: Flags): void {
-    const timeout = flags.timeout !== undefined ? flags.timeout : this._opts.ackTimeout;
+  protected _registerAck(id: number, ack: Ack, timeout: number | undefined): void {
     if (timeout === undefined) {
       this._acks[id] = ack;
       return;
     }
-    const timers = this.io.opts.timers || defaultTimers;
+    const timers = this.io._timers;
     const timer = timers.setTimeout(() => {
       delete this._acks[id];
-      for (let i = 0; i < this.sendBuffer.length; i++) {
-        if (this.sendBuffer[i]!.id === id) this.sendBuffer.splice(i, 1);
-      }
+      const buffer = this.sendBuffer;
+      for (let i = 0; i < buffer.length; i++) if (buffer[i]!.id === id) buffer.splice(i, 1);
       ack.call(this, clientError("LADDER_ERR_CLIENT_ACK_TIMEOUT"));
     }, timeout);
     const wrapped: Ack = (...args: unknown[]) => {
@@ -51,60 +52,47 @@ export abstract class SocketAcks {
   /** On disconnect: fails the acks that expect an error, unless their packet still waits in the send buffer. */
   protected _clearAcks(): void {
     for (const id in this._acks) {
-      const ack = this._acks[id];
-      if (!ack) continue;
-      let buffered = false;
-      for (let i = 0; i < this.sendBuffer.length; i++)
-        if (String(this.sendBuffer[i]!.id) === id) buffered = true;
+      const ack = this._acks[id]!;
       // Acks of packets still waiting in the send buffer may yet be answered after the reconnection.
-      if (!buffered && ack.withError) {
+      if (ack.withError && !this.sendBuffer.some((packet) => String(packet.id) === id)) {
         delete this._acks[id];
         ack.call(this, clientError("LADDER_ERR_CLIENT_DISCONNECTED"));
       }
     }
   }
 
-  /** Queues an emit for at-least-once delivery: it is resent until acked or out of retries. */
+  /** Queues an emit (`[event, ...args]`) for at-least-once delivery: resent until acked or out of retries. */
   protected _addToQueue(args: unknown[], flags: Flags): void {
-    let ack: Ack | undefined;
-    if (typeof args[args.length - 1] === "function") ack = args.pop() as Ack;
-    const packet: Queued = {
-      id: this._queueSeq++,
+    const ack = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
+    const item: Queued = {
       tryCount: 0,
-      pending: false,
-      args,
-      flags: assign({ fromQueue: true }, flags),
+      _pending: false,
+      _args: args,
+      _flags: assign({ fromQueue: true }, flags),
     };
+    // At-least-once needs an ack deadline even if none was set.
+    if (this._deadline(flags) === undefined) item._flags.timeout = 5000;
     args.push((err: unknown, ...response: unknown[]) => {
-      if (packet !== this._queue[0]) return;
-      if (err) {
-        if (packet.tryCount > (this._opts.retries || 0)) {
-          this._queue.shift();
-          if (ack) ack(err);
-        }
-      } else {
+      if (item !== this._queue[0]) return;
+      if (!err || item.tryCount > (this._opts.retries || 0)) {
         this._queue.shift();
-        if (ack) ack.apply(this, [null].concat(response as null[]));
+        if (ack) ack.apply(this, err ? [err] : [null].concat(response as null[]));
       }
-      packet.pending = false;
+      item._pending = false;
       this._drainQueue();
     });
-    this._queue.push(packet);
+    this._queue.push(item);
     this._drainQueue();
   }
 
   /** Sends the head of the retry queue (again, with `force`) while connected. */
   protected _drainQueue(force?: boolean): void {
-    if (!this.connected || this._queue.length === 0) return;
-    const packet = this._queue[0]!;
-    if (packet.pending && !force) return;
-    packet.pending = true;
-    packet.tryCount++;
-    this._flags = assign({}, packet.flags);
-    // At-least-once needs an ack deadline even if none was set.
-    if (this._flags.timeout === undefined && this._opts.ackTimeout === undefined) this._flags.timeout = 5000;
-    const args = packet.args;
-    this.emit(args[0] as string, ...args.slice(1));
+    const item = this._queue[0];
+    if (!this.connected || !item || (item._pending && !force)) return;
+    item._pending = true;
+    item.tryCount++;
+    this._flags = item._flags;
+    this.emit.apply(this, item._args as [string, ...unknown[]]);
   }
 
   /** The callback handed to a listener of an event that asked for an ack (ACK = 3). */
@@ -114,17 +102,16 @@ export abstract class SocketAcks {
       // An ack answers once; a second call would confuse the server's ack table.
       if (sent) return;
       sent = true;
-      this._packet({ type: 3, nsp: this.nsp, id, data: args });
+      this.io._packet({ type: 3, nsp: this.nsp, id, data: args });
     };
   }
 
-  /** An ACK from the server: calls (and forgets) the ack registered under its id. */
+  /** An ACK from the server (the decoder guarantees an id and an array): calls and forgets its ack. */
   protected _onAck(packet: SocketPacket): void {
-    const id = packet.id;
-    if (id === undefined) return;
+    const id = packet.id as number;
     const ack = this._acks[id];
-    if (typeof ack !== "function") return;
+    if (!ack) return;
     delete this._acks[id];
-    ack.apply(this, Array.isArray(packet.data) ? (packet.data as unknown[]) : []);
+    ack.apply(this, packet.data as unknown[]);
   }
 }

@@ -1,5 +1,5 @@
 import { encodeSocketPacket, SocketDecoder, type SocketPacket } from "@ladder/protocol";
-import { Emitter, on } from "../emitter.js";
+import { Emitter, offAll, on } from "../emitter.js";
 import type { EngineOptions } from "../engine/options.js";
 import { EngineSocket } from "../engine/session.js";
 import { clientError, type LadderClientError } from "../errors.js";
@@ -57,16 +57,15 @@ export class Manager extends Emitter<ManagerEvents> {
   readonly opts: ManagerOptions;
   readonly backoff: Backoff;
   /** Sockets by namespace. */
-  nsps: { [nsp: string]: Socket | undefined } = {};
+  nsps: { [nsp: string]: Socket } = {};
   private _subs: Array<() => void> = [];
   private _decoder = new SocketDecoder();
   private _skipReconnect = false;
-  private _timers: Timers;
+  /** @internal the timers option or the defaults (the sockets' ack deadlines use them too). */
+  _timers: Timers;
   private _reconnectTimer: unknown = null;
   private _timeoutTimer: unknown = null;
   private _reconnection: boolean;
-  private _attempts: number;
-  private _timeout: number | false;
 
   constructor(uri?: string, opts?: ManagerOptions) {
     super();
@@ -76,11 +75,10 @@ export class Manager extends Emitter<ManagerEvents> {
     this.opts = o;
     this._timers = o.timers || defaultTimers;
     this._reconnection = o.reconnection !== false;
-    this._attempts = o.reconnectionAttempts !== undefined ? o.reconnectionAttempts : Number.POSITIVE_INFINITY;
-    this._timeout = o.timeout === undefined ? 20000 : o.timeout;
+    // Backoff's own defaults are the manager's (1000 / 5000 ms) except for the jitter.
     this.backoff = new Backoff({
-      min: o.reconnectionDelay !== undefined ? o.reconnectionDelay : 1000,
-      max: o.reconnectionDelayMax !== undefined ? o.reconnectionDelayMax : 5000,
+      min: o.reconnectionDelay,
+      max: o.reconnectionDelayMax,
       jitter: o.randomizationFactor !== undefined ? o.randomizationFactor : 0.5,
       random: o.random,
     });
@@ -95,40 +93,45 @@ export class Manager extends Emitter<ManagerEvents> {
 
   /** Opens the connection (no-op while open or opening); `callback(err?)` reports the outcome. */
   open(callback?: (err?: LadderClientError) => void): this {
-    if (this._readyState === "open" || this._readyState === "opening") return this;
+    if (this._readyState !== "closed") return this;
     const engine = new EngineSocket(this.uri, this.opts);
     this.engine = engine;
     this._readyState = "opening";
     this._skipReconnect = false;
     let settled = false;
-    const onOpen = (): void => {
+    // The first of open, error, close or the timeout decides.
+    const settle = (err?: LadderClientError): void => {
       if (settled) return;
       settled = true;
       this._clearTimeoutTimer();
-      this._onOpen();
-      if (callback) callback();
-    };
-    const onError = (err: LadderClientError): void => {
-      if (settled) return;
-      settled = true;
-      this._clearTimeoutTimer();
-      this._cleanup();
-      this._readyState = "closed";
-      this.emit("error", err);
+      if (err) {
+        this._cleanup();
+        this._readyState = "closed";
+        this.emit("error", err);
+      } else this._onOpen();
       if (callback) callback(err);
-      else this._maybeReconnectOnOpen();
+      // Only the first connection of a manager that never reconnected starts the loop here; later ones are
+      // driven by _reconnect's own callback.
+      else if (err && !this._reconnecting && this._reconnection && this.backoff.attempts === 0)
+        this._reconnect();
     };
-    const onClose = (reason: string, details?: unknown): void => {
-      if (settled) return;
-      onError(clientError("LADDER_ERR_CLIENT_TRANSPORT", reason, { context: details }));
-    };
-    this._subs.push(on(engine, "open", onOpen), on(engine, "error", onError), on(engine, "close", onClose));
-    if (this._timeout !== false) {
-      this._timeoutTimer = this._timers.setTimeout(() => {
-        this._timeoutTimer = null;
-        onError(clientError("LADDER_ERR_CLIENT_TIMEOUT", "timeout"));
-        engine.close();
-      }, this._timeout);
+    this._subs.push(
+      on(engine, "open", settle),
+      on(engine, "error", settle),
+      on(engine, "close", (reason: string, details?: unknown) =>
+        settle(clientError("LADDER_ERR_CLIENT_TRANSPORT", reason, { context: details })),
+      ),
+    );
+    const timeout = this.opts.timeout;
+    if (timeout !== false) {
+      this._timeoutTimer = this._timers.setTimeout(
+        () => {
+          this._timeoutTimer = null;
+          settle(clientError("LADDER_ERR_CLIENT_TIMEOUT", "timeout"));
+          engine.close();
+        },
+        timeout === undefined ? 20000 : timeout,
+      );
     }
     return this;
   }
@@ -143,16 +146,9 @@ export class Manager extends Emitter<ManagerEvents> {
     this._timeoutTimer = null;
   }
 
-  private _maybeReconnectOnOpen(): void {
-    // Only the first connection of a manager that never reconnected starts the loop here; later ones are driven
-    // by _reconnect's own callback.
-    if (!this._reconnecting && this._reconnection && this.backoff.attempts === 0) this._reconnect();
-  }
-
   private _onOpen(): void {
     this._cleanup();
     this._readyState = "open";
-    this._decoder.reset();
     const engine = this.engine!;
     this._subs.push(
       on(engine, "message", (data: string | ArrayBuffer | Uint8Array) => this._onData(data)),
@@ -196,30 +192,24 @@ export class Manager extends Emitter<ManagerEvents> {
   }
 
   /** @internal a socket became inactive; close the connection when none is left. */
-  _destroy(_socket: Socket): void {
-    for (const nsp in this.nsps) {
-      const s = this.nsps[nsp];
-      if (s?.active) return;
-    }
-    this._close();
+  _destroy(): void {
+    for (const nsp in this.nsps) if (this.nsps[nsp]!.active) return;
+    this.disconnect();
   }
 
   /** @internal encodes and writes one Socket.IO packet (with its attachments, kept together). */
-  _packet(packet: SocketPacket, callback?: () => void): void {
-    const engine = this.engine;
-    if (!engine) return;
-    engine.write(encodeSocketPacket(packet), callback);
+  _packet(packet: SocketPacket): void {
+    if (this.engine) this.engine.write(encodeSocketPacket(packet));
   }
 
   private _cleanup(): void {
-    const subs = this._subs;
+    offAll(this._subs);
     this._subs = [];
-    for (let i = 0; i < subs.length; i++) subs[i]!();
     this._decoder.reset();
   }
 
   /** Closes the connection and stops reconnecting. */
-  _close(): void {
+  disconnect(): void {
     this._skipReconnect = true;
     this._reconnecting = false;
     if (this._reconnectTimer !== null) this._timers.clearTimeout(this._reconnectTimer);
@@ -228,11 +218,6 @@ export class Manager extends Emitter<ManagerEvents> {
     const engine = this.engine;
     this._onClose("forced close");
     if (engine) engine.close();
-  }
-
-  /** Alias of the internal close, as socket.io-client exposes it. */
-  disconnect(): void {
-    this._close();
   }
 
   private _onClose(reason: string, details?: unknown): void {
@@ -249,31 +234,30 @@ export class Manager extends Emitter<ManagerEvents> {
 
   private _reconnect(): void {
     if (this._reconnecting || this._skipReconnect) return;
-    if (this.backoff.attempts >= this._attempts) {
-      this.backoff.reset();
+    const backoff = this.backoff;
+    const max = this.opts.reconnectionAttempts;
+    if (max !== undefined && backoff.attempts >= max) {
+      backoff.reset();
       this.emit("reconnect_failed");
-      this._reconnecting = false;
       return;
     }
-    const delay = this.backoff.duration();
     this._reconnecting = true;
     this._reconnectTimer = this._timers.setTimeout(() => {
       this._reconnectTimer = null;
       if (this._skipReconnect) return;
-      this.emit("reconnect_attempt", this.backoff.attempts);
+      this.emit("reconnect_attempt", backoff.attempts);
       if (this._skipReconnect) return;
       this.open((err) => {
+        this._reconnecting = false;
         if (err) {
-          this._reconnecting = false;
           this._reconnect();
           this.emit("reconnect_error", err);
         } else {
-          const attempt = this.backoff.attempts;
-          this._reconnecting = false;
-          this.backoff.reset();
+          const attempt = backoff.attempts;
+          backoff.reset();
           this.emit("reconnect", attempt);
         }
       });
-    }, delay);
+    }, backoff.duration());
   }
 }

@@ -1,7 +1,7 @@
 import type { SocketPacket } from "@ladder/protocol";
-import { Emitter, type Listener, on } from "../emitter.js";
+import { offAll, on } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
-import { assign, hasOwn } from "../url.js";
+import { assign } from "../url.js";
 import { SocketAcks } from "./acks.js";
 import type { Manager } from "./manager.js";
 import type { Ack, AnyListener, AuthOption, Flags, Queued, SocketOptions } from "./types.js";
@@ -17,15 +17,9 @@ const CONNECT_ERROR = 4;
 const BINARY_EVENT = 5;
 const BINARY_ACK = 6;
 
-/** Names a client may not emit: the server would reject them (they are the socket's own events). */
-const RESERVED: { [name: string]: 1 } = {
-  connect: 1,
-  connect_error: 1,
-  disconnect: 1,
-  disconnecting: 1,
-  newListener: 1,
-  removeListener: 1,
-};
+/** Names a client may not emit: the server would reject them (they are the socket's own events). Spelled as the
+ * protocol decoder's check, which gzip then stores once. */
+const RESERVED = /^(connect|connect_error|disconnect|disconnecting|newListener|removeListener)$/;
 
 /**
  * A namespace socket: events, acks, timeouts, offline buffering, at-least-once retries and connection state
@@ -33,7 +27,7 @@ const RESERVED: { [name: string]: 1 } = {
  */
 export class Socket extends SocketAcks {
   /** The socket id the server gave (not the engine sid); undefined while disconnected. */
-  id: string | undefined = undefined;
+  id: string | undefined;
   connected = false;
   /** True when the last reconnection restored the previous session (id, rooms, missed packets). */
   recovered = false;
@@ -45,14 +39,12 @@ export class Socket extends SocketAcks {
   /** Packets emitted while offline, sent on connect. */
   sendBuffer: SocketPacket[] = [];
 
-  private _ev = new Emitter<{ [event: string]: unknown[] }>();
   private _subs: Array<() => void> | null = null;
   private _ids = 0;
   protected _acks: { [id: string]: Ack | undefined } = {};
   protected _flags: Flags = {};
   protected _opts: SocketOptions;
   protected _queue: Queued[] = [];
-  protected _queueSeq = 0;
   private _pid: string | undefined;
   private _lastOffset: string | undefined;
   private _any: AnyListener[] = [];
@@ -63,7 +55,7 @@ export class Socket extends SocketAcks {
     this.io = io;
     this.nsp = nsp;
     this._opts = assign({}, opts);
-    if (opts?.auth) this.auth = opts.auth;
+    this.auth = this._opts.auth;
     if (io.opts.autoConnect !== false) this.open();
   }
 
@@ -97,34 +89,10 @@ export class Socket extends SocketAcks {
     this._subs = [
       on(io, "open", () => this._onOpen()),
       on(io, "error", (err: LadderClientError) => {
-        if (!this.connected) this._ev.emit("connect_error", err);
+        if (!this.connected) this._emit("connect_error", [err]);
       }),
       on(io, "close", (reason: string, details?: unknown) => this._onClose(reason, details)),
     ];
-  }
-
-  /** Registers a listener (application events and `connect`/`connect_error`/`disconnect`). */
-  on(event: string, fn: Listener<unknown[]>): this {
-    this._ev.on(event, fn);
-    return this;
-  }
-
-  once(event: string, fn: Listener<unknown[]>): this {
-    this._ev.once(event, fn);
-    return this;
-  }
-
-  off(event?: string, fn?: Listener<unknown[]>): this {
-    this._ev.off(event, fn);
-    return this;
-  }
-
-  listeners(event: string): Listener<unknown[]>[] {
-    return this._ev.listeners(event);
-  }
-
-  hasListeners(event: string): boolean {
-    return this._ev.hasListeners(event);
   }
 
   /** `emit("message", ...args)`. */
@@ -137,35 +105,38 @@ export class Socket extends SocketAcks {
    * `(err, ...response)`). While disconnected, packets are buffered and sent on connect (volatile ones dropped).
    */
   emit(event: string, ...args: unknown[]): this {
-    if (hasOwn(RESERVED, event)) {
+    if (RESERVED.test(event)) {
       throw clientError("LADDER_ERR_CLIENT_RESERVED_EVENT", '"' + event + '" is a reserved event name');
     }
     const flags = this._flags;
     this._flags = {};
+    const data: unknown[] = [event].concat(args as string[]);
     if (this._opts.retries && !flags.fromQueue && !flags.volatile) {
-      this._addToQueue([event].concat(args as string[]), flags);
+      this._addToQueue(data, flags);
       return this;
     }
-    const data: unknown[] = [event].concat(args as string[]);
     const packet: SocketPacket = { type: EVENT, nsp: this.nsp, data };
-    const last = data[data.length - 1];
-    if (typeof last === "function") {
-      const id = this._ids++;
+    const ack = data[data.length - 1];
+    if (typeof ack === "function") {
+      packet.id = this._ids++;
       data.pop();
-      this._registerAck(id, last as Ack, flags);
-      packet.id = id;
+      this._registerAck(packet.id, ack as Ack, this._deadline(flags));
     }
     const engine = this.io.engine;
-    const writable = !!engine && engine.writable;
-    if (flags.volatile && !(writable && this.connected)) {
-      // dropped, as documented: volatile packets are not buffered
-    } else if (this.connected) {
-      this._notifyOutgoing(packet);
-      this._packet(packet);
-    } else {
-      this.sendBuffer.push(packet);
-    }
+    // Volatile packets are dropped unless they can be written right now (never buffered).
+    if (!flags.volatile || (this.connected && !!engine && engine.writable)) this._send(packet);
     return this;
+  }
+
+  /** Sends `packet` while connected (telling the outgoing listeners), else buffers it until the connection. */
+  private _send(packet: SocketPacket): void {
+    if (!this.connected) {
+      this.sendBuffer.push(packet);
+      return;
+    }
+    const list = this._anyOut.slice();
+    for (let i = 0; i < list.length; i++) list[i]!.apply(this, packet.data as unknown[]);
+    this.io._packet(packet);
   }
 
   /**
@@ -175,21 +146,14 @@ export class Socket extends SocketAcks {
   emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
     const P = (globalThis as { Promise?: PromiseConstructor }).Promise;
     if (typeof P !== "function") throw clientError("LADDER_ERR_CLIENT_NO_PROMISE");
-    const withErr = this._flags.timeout !== undefined || this._opts.ackTimeout !== undefined;
+    const withErr = this._deadline(this._flags) !== undefined;
     return new P((resolve, reject) => {
-      const cb = (a: unknown, b?: unknown): void => {
-        if (withErr) {
-          if (a) reject(a);
-          else resolve(b);
-        } else resolve(a);
-      };
-      this.emit(event, ...args.concat([cb]));
+      // The ack callback: with a deadline it gets (err, response), else the response alone.
+      args.push(
+        withErr ? (err: unknown, response: unknown) => (err ? reject(err) : resolve(response)) : resolve,
+      );
+      this.emit(event, ...args);
     });
-  }
-
-  protected _packet(packet: SocketPacket): void {
-    packet.nsp = this.nsp;
-    this.io._packet(packet);
   }
 
   private _onOpen(): void {
@@ -199,11 +163,13 @@ export class Socket extends SocketAcks {
   }
 
   private _sendConnect(data: Record<string, unknown> | undefined): void {
-    let payload = data;
-    if (this._pid) payload = assign({ pid: this._pid, offset: this._lastOffset }, data);
-    const packet: SocketPacket = { type: CONNECT, nsp: this.nsp };
-    if (payload) packet.data = payload;
-    this._packet(packet);
+    // Recovery: the previous session's pid and the last offset seen ride along with the auth payload.
+    const pid = this._pid;
+    this.io._packet({
+      type: CONNECT,
+      nsp: this.nsp,
+      data: pid ? assign({ pid, offset: this._lastOffset }, data) : data,
+    });
   }
 
   private _onClose(reason: string, details?: unknown): void {
@@ -211,7 +177,7 @@ export class Socket extends SocketAcks {
     this.connected = false;
     this.id = undefined;
     if (wasConnected || reason === "io server disconnect" || reason === "io client disconnect") {
-      this._ev.emit("disconnect", reason, details);
+      this._emit("disconnect", [reason, details]);
     }
     this._clearAcks();
   }
@@ -219,46 +185,32 @@ export class Socket extends SocketAcks {
   /** @internal a packet for this namespace. */
   _onPacket(packet: SocketPacket): void {
     if (packet.nsp !== this.nsp) return;
-    switch (packet.type) {
-      case CONNECT: {
-        const data = packet.data as { sid?: unknown; pid?: unknown } | undefined;
-        if (data && typeof data.sid === "string") {
-          this._onConnect(data.sid, typeof data.pid === "string" ? data.pid : undefined);
-        } else {
-          this._ev.emit(
-            "connect_error",
-            clientError(
-              "LADDER_ERR_CLIENT_CONNECT_REFUSED",
-              "the server answered CONNECT without a socket id",
-            ),
-          );
-        }
-        break;
-      }
-      case EVENT:
-      case BINARY_EVENT:
-        this._onEvent(packet);
-        break;
-      case ACK:
-      case BINARY_ACK:
-        this._onAck(packet);
-        break;
-      case DISCONNECT:
+    const type = packet.type;
+    // CONNECT: an object; CONNECT_ERROR: an object or a string (the decoder checked).
+    const d = packet.data as
+      | { sid?: unknown; pid?: unknown; message?: unknown; data?: unknown }
+      | string
+      | undefined;
+    if (type === EVENT || type === BINARY_EVENT) this._onEvent(packet);
+    else if (type === ACK || type === BINARY_ACK) this._onAck(packet);
+    else if (type === DISCONNECT) {
+      this._destroy();
+      this._onClose("io server disconnect");
+    } else if (type === CONNECT && typeof d === "object" && typeof d.sid === "string") {
+      this._onConnect(d.sid, typeof d.pid === "string" ? d.pid : undefined);
+    } else {
+      // Refused: CONNECT_ERROR (the server's message and data), or a CONNECT without a socket id.
+      const err = clientError(
+        "LADDER_ERR_CLIENT_CONNECT_REFUSED",
+        "the server answered CONNECT without a socket id",
+      );
+      if (type === CONNECT_ERROR) {
         this._destroy();
-        this._onClose("io server disconnect");
-        break;
-      case CONNECT_ERROR: {
-        this._destroy();
-        const d = packet.data as { message?: unknown; data?: unknown } | string | undefined;
-        const message =
+        err.message =
           typeof d === "string" ? d : d && typeof d.message === "string" ? d.message : "connect error";
-        const err = clientError("LADDER_ERR_CLIENT_CONNECT_REFUSED", message);
         if (d && typeof d === "object" && "data" in d) err.data = d.data;
-        this._ev.emit("connect_error", err);
-        break;
       }
-      default:
-        break;
+      this._emit("connect_error", [err]);
     }
   }
 
@@ -272,11 +224,10 @@ export class Socket extends SocketAcks {
   private _emitEvent(args: unknown[]): void {
     const any = this._any.slice();
     for (let i = 0; i < any.length; i++) any[i]!.apply(this, args);
-    this._ev.emit.apply(this._ev, args as [string, ...unknown[]]);
+    this._emit(args[0] as string, args.slice(1));
     // Recovery: the server appends the packet's offset as the last argument; remember where we are.
-    if (this._pid && args.length && typeof args[args.length - 1] === "string") {
-      this._lastOffset = args[args.length - 1] as string;
-    }
+    const last = args[args.length - 1];
+    if (this._pid && typeof last === "string") this._lastOffset = last;
   }
 
   private _onConnect(id: string, pid: string | undefined): void {
@@ -288,24 +239,20 @@ export class Socket extends SocketAcks {
     this.receiveBuffer = [];
     const buffered = this.sendBuffer;
     this.sendBuffer = [];
-    for (let i = 0; i < buffered.length; i++) {
-      this._notifyOutgoing(buffered[i]!);
-      this._packet(buffered[i]!);
-    }
-    this._ev.emit("connect");
+    for (let i = 0; i < buffered.length; i++) this._send(buffered[i]!);
+    this._emit("connect", []);
     this._drainQueue(true);
   }
 
   private _destroy(): void {
-    const subs = this._subs;
+    offAll(this._subs);
     this._subs = null;
-    if (subs) for (let i = 0; i < subs.length; i++) subs[i]!();
-    this.io._destroy(this);
+    this.io._destroy();
   }
 
   /** Disconnects this namespace; the connection closes when no namespace is left. */
   disconnect(): this {
-    if (this.connected) this._packet({ type: DISCONNECT, nsp: this.nsp });
+    if (this.connected) this.io._packet({ type: DISCONNECT, nsp: this.nsp });
     this._destroy();
     if (this.connected) this._onClose("io client disconnect");
     return this;
@@ -316,9 +263,8 @@ export class Socket extends SocketAcks {
     return this.disconnect();
   }
 
-  /** Sets the compress flag of the next emit. */
-  compress(compress: boolean): this {
-    this._flags.compress = compress;
+  /** socket.io-client's per-emit compress flag; accepted and ignored (the engine has no per-packet compression). */
+  compress(_compress: boolean): this {
     return this;
   }
 
@@ -372,12 +318,6 @@ export class Socket extends SocketAcks {
 
   listenersAnyOutgoing(): AnyListener[] {
     return this._anyOut.slice();
-  }
-
-  private _notifyOutgoing(packet: SocketPacket): void {
-    if (this._anyOut.length === 0 || !packet.data) return;
-    const list = this._anyOut.slice();
-    for (let i = 0; i < list.length; i++) list[i]!.apply(this, packet.data as unknown[]);
   }
 }
 

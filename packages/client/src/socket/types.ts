@@ -40,15 +40,16 @@ export type Ack = ((...args: unknown[]) => void) & { withError?: boolean };
 export interface Flags {
   volatile?: boolean;
   timeout?: number;
-  compress?: boolean;
   fromQueue?: boolean;
 }
 
 /** @internal an emit waiting in the at-least-once retry queue. */
 export interface Queued {
-  id: number;
   tryCount: number;
-  pending: boolean;
-  args: unknown[];
-  flags: Flags;
+  /** Sent, waiting for its ack. */
+  _pending: boolean;
+  /** `[event, ...args, ackCallback]`. */
+  _args: unknown[];
+  /** The flags of every (re)send: the emit's own, plus `fromQueue` and an ack deadline. */
+  _flags: Flags;
 }
