@@ -21,6 +21,8 @@ export interface WindowResult extends Measurement {
   /** Latency percentiles (ms) measured by the load process in the window, when the workload has them. */
   p50?: number;
   p99?: number;
+  /** CPU time of the load process in the window (ms): near wallMs means the client, not the server, limits. */
+  loadCpuMs?: number;
 }
 
 export interface Timing {
@@ -102,6 +104,7 @@ export class SystemRun {
       if (s1.firstError !== undefined) result.firstError = s1.firstError;
       if (s1.p50 !== undefined) result.p50 = s1.p50;
       if (s1.p99 !== undefined) result.p99 = s1.p99;
+      if (s0.cpuMs !== undefined && s1.cpuMs !== undefined) result.loadCpuMs = s1.cpuMs - s0.cpuMs;
       return result;
     } finally {
       if (stream !== undefined) await this.server.call("stopStream").catch(() => {});

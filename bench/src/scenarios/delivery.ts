@@ -36,6 +36,17 @@ export const deliveryScenario: Scenario = {
           ...throughputMetrics("messages"),
           { unit: "latency p50, ms", better: "lower", value: (r) => r.p50 },
           { unit: "latency p99, ms", better: "lower", value: (r) => r.p99 },
+          {
+            unit: "server CPU, % of one core",
+            better: "lower",
+            value: (r) => (r.wallMs > 0 ? (100 * r.cpuMs) / r.wallMs : undefined),
+          },
+          {
+            unit: "load process CPU, % of one core",
+            better: "lower",
+            value: (r) =>
+              r.loadCpuMs !== undefined && r.wallMs > 0 ? (100 * r.loadCpuMs) / r.wallMs : undefined,
+          },
         ],
         timing: (quick) => (quick ? { warmupMs: 200, durationMs: 400 } : { warmupMs: 600, durationMs: 1500 }),
         notes: [
