@@ -37,6 +37,8 @@ export class StreamingTransport extends PollingTransport {
 
   private res: ServerResponse | undefined;
   private boundary = "";
+  /** `--<boundary>\r\nContent-Type: …\r\nContent-Length: ` of the open response, built once per response. */
+  private partHead = "";
   private bytes = 0;
   private firstStream = true;
   private congested = false;
@@ -62,6 +64,7 @@ export class StreamingTransport extends PollingTransport {
       return;
     }
     this.boundary = createBoundary();
+    this.partHead = partHead(this.boundary);
     const headers: Record<string, string | string[]> = {
       "Content-Type": streamingContentType(this.boundary),
       // Proxies and browsers must neither cache nor buffer nor sniff the stream.
@@ -118,7 +121,9 @@ export class StreamingTransport extends PollingTransport {
     const res = this.res;
     if (!res) return;
     const boundary = this.boundary;
+    const head = this.partHead;
     let chunk = "";
+    let bytes = 0;
     let end = false;
     let list = packets;
     let afterWrite = written;
@@ -137,9 +142,14 @@ export class StreamingTransport extends PollingTransport {
         continue;
       }
       if (packet.type === "close") end = true;
-      chunk += encodeStreamPart(encodePacket(packet, false) as string, boundary);
+      // encodeStreamPart's layout, with the head built once per response and the byte count summed per part
+      // (Buffer.byteLength counts a lone surrogate as the 3 bytes of U+FFFD, as the protocol's writer does).
+      const body = encodePacket(packet, false) as string;
+      const length = Buffer.byteLength(body);
+      chunk += `${head}${length}\r\n\r\n${body}\r\n`;
+      bytes += head.length + decimalDigits(length) + length + 6;
     }
-    this.bytes += Buffer.byteLength(chunk);
+    this.bytes += bytes;
     if (end || this.bytes >= this.limit) {
       // The budget is checked after each write, so a response ends at a part boundary and a batch (what the
       // session had buffered while no response was open) is never split: splitting would leave packets in the
@@ -202,6 +212,21 @@ export class StreamingTransport extends PollingTransport {
     const res = this.detachStream();
     if (res && !res.writableEnded) res.end(encodeStreamEnd(this.boundary));
   }
+}
+
+/** The constant start of every part of one response: what encodeStreamPart writes before the length. */
+function partHead(boundary: string): string {
+  const sample = encodeStreamPart("", boundary);
+  return sample.slice(0, sample.length - "0\r\n\r\n\r\n".length);
+}
+
+function decimalDigits(n: number): number {
+  let digits = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    digits++;
+  }
+  return digits;
 }
 
 function uncork(res: ServerResponse): void {
