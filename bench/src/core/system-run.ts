@@ -25,6 +25,12 @@ export interface WindowResult extends Measurement {
   loadCpuMs?: number;
 }
 
+/**
+ * What the server pushes in the delivery scenario: a batch size (a new batch per client each time its previous
+ * one went to the transport) or `{ everyMs }` (one message per client per interval tick).
+ */
+export type StreamSpec = number | { everyMs: number };
+
 export interface Timing {
   warmupMs: number;
   durationMs: number;
@@ -81,7 +87,7 @@ export class SystemRun {
    * Runs one workload through warm-up and a measured window; `stream` makes the server push batches. With
    * several nodes, CPU time is the sum over the nodes and the event-loop figure the worst node's.
    */
-  async window(workload: WorkloadSpec, timing: Timing, stream?: number): Promise<WindowResult> {
+  async window(workload: WorkloadSpec, timing: Timing, stream?: StreamSpec): Promise<WindowResult> {
     await this.load.call<Snapshot>("start", this.spec(workload));
     try {
       if (stream !== undefined) await this.server.call("startStream", stream);
