@@ -40,6 +40,10 @@ export class StreamingTransport extends PollingTransport {
   /** `--<boundary>\r\nContent-Type: …\r\nContent-Length: ` of the open response, built once per response. */
   private partHead = "";
   private bytes = 0;
+  /** Parts sent in this tick, written as one chunk at nextTick (see doSend), and their write callbacks. */
+  private pending = "";
+  private pendingWritten: (() => void)[] = [];
+  private flushQueued = false;
   private firstStream = true;
   private congested = false;
   /** A close requested while no stream was open: delivered by the next one, or dropped after closeTimeout. */
@@ -95,6 +99,7 @@ export class StreamingTransport extends PollingTransport {
   private readonly onStreamAborted = (): void => {
     // Reached only when the client went away before we ended the response.
     this.detachStream();
+    this.takePending();
     this.onError("transport error", new LadderServerError("LADDER_ERR_POLL_ABORTED", "GET"));
   };
 
@@ -155,21 +160,41 @@ export class StreamingTransport extends PollingTransport {
       // session had buffered while no response was open) is never split: splitting would leave packets in the
       // transport that an upgrade committing meanwhile would lose. A response is thus at most the budget plus
       // one batch.
+      const [before, callbacks] = this.takePending();
       this.detachStream();
-      res.end(chunk + encodeStreamEnd(boundary), afterWrite);
+      const all = afterWrite ? [...callbacks, afterWrite] : callbacks;
+      res.end(before + chunk + encodeStreamEnd(boundary), joinCallbacks(all));
       return;
     }
-    if (!res.writableCorked) {
-      // Packets sent in the same tick (a burst, a broadcast loop) leave in one chunk and one syscall instead of
-      // one per part.
-      res.cork();
-      process.nextTick(uncork, res);
+    // Packets sent in the same tick (a burst of emits, a broadcast loop: each arrives here on its own) leave as
+    // one HTTP chunk in one write at nextTick, instead of one chunk (size line, data, CRLF) per send gathered
+    // by cork into a long writev.
+    this.pending += chunk;
+    if (afterWrite) this.pendingWritten.push(afterWrite);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      process.nextTick(flushPending, this);
     }
-    if (!res.write(chunk, afterWrite)) {
+  }
+
+  /** @internal Writes what doSend gathered in this tick to the open response. */
+  _flush(): void {
+    this.flushQueued = false;
+    const res = this.res;
+    const [chunk, callbacks] = this.takePending();
+    if (!res || chunk === "") return;
+    if (!res.write(chunk, joinCallbacks(callbacks))) {
       // Backpressure: the session keeps packets (bounded by maxBufferedPackets) until the socket drains.
       this.writable = false;
       this.congested = true;
     }
+  }
+
+  private takePending(): [string, (() => void)[]] {
+    const taken: [string, (() => void)[]] = [this.pending, this.pendingWritten];
+    this.pending = "";
+    if (this.pendingWritten.length > 0) this.pendingWritten = [];
+    return taken;
   }
 
   protected override doClose(done: () => void): void {
@@ -209,8 +234,9 @@ export class StreamingTransport extends PollingTransport {
 
   /** Ends an open response with the closing delimiter (nothing more is coming on it). */
   private endStream(): void {
+    const [chunk, callbacks] = this.takePending();
     const res = this.detachStream();
-    if (res && !res.writableEnded) res.end(encodeStreamEnd(this.boundary));
+    if (res && !res.writableEnded) res.end(chunk + encodeStreamEnd(this.boundary), joinCallbacks(callbacks));
   }
 }
 
@@ -229,6 +255,14 @@ function decimalDigits(n: number): number {
   return digits;
 }
 
-function uncork(res: ServerResponse): void {
-  if (!res.destroyed) res.uncork();
+function flushPending(transport: StreamingTransport): void {
+  transport._flush();
+}
+
+function joinCallbacks(callbacks: readonly (() => void)[]): (() => void) | undefined {
+  if (callbacks.length === 0) return undefined;
+  if (callbacks.length === 1) return callbacks[0];
+  return () => {
+    for (const cb of callbacks) cb();
+  };
 }
