@@ -166,28 +166,33 @@ export class StreamingTransport extends PollingTransport {
       res.end(before + chunk + encodeStreamEnd(boundary), joinCallbacks(all));
       return;
     }
-    // Packets sent in the same tick (a burst of emits, a broadcast loop: each arrives here on its own) leave as
-    // one HTTP chunk in one write at nextTick, instead of one chunk (size line, data, CRLF) per send gathered
-    // by cork into a long writev.
-    this.pending += chunk;
-    if (afterWrite) this.pendingWritten.push(afterWrite);
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      process.nextTick(flushPending, this);
+    if (this.flushQueued) {
+      // Later sends of the same tick (a burst of emits, a broadcast loop: each arrives here on its own) leave as
+      // one HTTP chunk in one write at nextTick, instead of one chunk (size line, data, CRLF) per send.
+      this.pending += chunk;
+      if (afterWrite) this.pendingWritten.push(afterWrite);
+      return;
     }
+    // The first send of a tick goes out at once, so a lone message waits for nothing.
+    this.flushQueued = true;
+    process.nextTick(flushPending, this);
+    this.write(res, chunk, afterWrite);
   }
 
-  /** @internal Writes what doSend gathered in this tick to the open response. */
-  _flush(): void {
-    this.flushQueued = false;
-    const res = this.res;
-    const [chunk, callbacks] = this.takePending();
-    if (!res || chunk === "") return;
-    if (!res.write(chunk, joinCallbacks(callbacks))) {
+  private write(res: ServerResponse, chunk: string, written: (() => void) | undefined): void {
+    if (!res.write(chunk, written)) {
       // Backpressure: the session keeps packets (bounded by maxBufferedPackets) until the socket drains.
       this.writable = false;
       this.congested = true;
     }
+  }
+
+  /** @internal End of the tick: writes what doSend gathered after the tick's first send. */
+  _flush(): void {
+    this.flushQueued = false;
+    const res = this.res;
+    const [chunk, callbacks] = this.takePending();
+    if (res && chunk !== "") this.write(res, chunk, joinCallbacks(callbacks));
   }
 
   private takePending(): [string, (() => void)[]] {
