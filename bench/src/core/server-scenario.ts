@@ -7,14 +7,20 @@
 import { SYSTEMS } from "../servers/registry.js";
 import type { ServerConfig } from "../servers/types.js";
 import { alternate } from "./rounds.js";
-import { SystemRun, type Timing, type WindowResult, type WorkloadSpec } from "./system-run.js";
+import {
+  type StreamSpec,
+  SystemRun,
+  type Timing,
+  type WindowResult,
+  type WorkloadSpec,
+} from "./system-run.js";
 import type { Cell, Comparison, Row, RunOptions, ScenarioResult } from "./types.js";
 
 export interface ServerCase {
   label: string;
   workload: WorkloadSpec;
   /** Server pushes batches of this many messages per client (delivery scenario). */
-  stream?: number;
+  stream?: StreamSpec;
   /** Systems this case does not apply to, with the reason printed in their cell. */
   notApplicable?: Record<string, string>;
 }

@@ -21,7 +21,15 @@ export interface WindowResult extends Measurement {
   /** Latency percentiles (ms) measured by the load process in the window, when the workload has them. */
   p50?: number;
   p99?: number;
+  /** CPU time of the load process in the window (ms): near wallMs means the client, not the server, limits. */
+  loadCpuMs?: number;
 }
+
+/**
+ * What the server pushes in the delivery scenario: a batch size (a new batch per client each time its previous
+ * one went to the transport) or `{ everyMs }` (one message per client per interval tick).
+ */
+export type StreamSpec = number | { everyMs: number };
 
 export interface Timing {
   warmupMs: number;
@@ -79,7 +87,7 @@ export class SystemRun {
    * Runs one workload through warm-up and a measured window; `stream` makes the server push batches. With
    * several nodes, CPU time is the sum over the nodes and the event-loop figure the worst node's.
    */
-  async window(workload: WorkloadSpec, timing: Timing, stream?: number): Promise<WindowResult> {
+  async window(workload: WorkloadSpec, timing: Timing, stream?: StreamSpec): Promise<WindowResult> {
     await this.load.call<Snapshot>("start", this.spec(workload));
     try {
       if (stream !== undefined) await this.server.call("startStream", stream);
@@ -102,6 +110,7 @@ export class SystemRun {
       if (s1.firstError !== undefined) result.firstError = s1.firstError;
       if (s1.p50 !== undefined) result.p50 = s1.p50;
       if (s1.p99 !== undefined) result.p99 = s1.p99;
+      if (s0.cpuMs !== undefined && s1.cpuMs !== undefined) result.loadCpuMs = s1.cpuMs - s0.cpuMs;
       return result;
     } finally {
       if (stream !== undefined) await this.server.call("stopStream").catch(() => {});

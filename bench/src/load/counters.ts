@@ -7,6 +7,8 @@ export interface Snapshot {
   /** Latency percentiles (ms) of the samples recorded since the previous snapshot, when the workload has any. */
   p50?: number;
   p99?: number;
+  /** The load process's own CPU time (user + system, ms) since it started: is the client the bottleneck? */
+  cpuMs?: number;
 }
 
 const RESERVOIR = 50_000;

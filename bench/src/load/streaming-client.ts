@@ -1,26 +1,22 @@
 /**
  * A thin raw client for Ladder's streaming transport (issue 6): a long-lived GET answered with
  * `multipart/x-mixed-replace`, one part per Engine.IO packet, reopened with the same sid whenever the server
- * ends a response at its byte budget; upstream packets are POSTed as in polling. The multipart parts are
- * split with @ladder/protocol's StreamParser (the framing under test is Ladder's own).
+ * ends a response at its byte budget; upstream packets are POSTed as in polling. The boundary comes from
+ * @ladder/protocol's Content-Type parser; the parts are split by the bench's own strict MultipartReader
+ * (load/multipart.ts), which costs a fraction of the browser-grade StreamParser.
  */
 import http from "node:http";
 import type { WireMode } from "../servers/registry.js";
-
-interface StreamParserLike {
-  push(chunk: Uint8Array): string[];
-  readonly ended: boolean;
-}
+import { MultipartReader } from "./multipart.js";
 
 interface StreamingFraming {
-  StreamParser: new (options: { boundary: string }) => StreamParserLike;
   parseStreamingContentType(contentType: string): string | null;
 }
 
 async function framing(): Promise<StreamingFraming> {
   const mod = (await import("@ladder/protocol")) as Record<string, unknown>;
-  if (typeof mod.StreamParser !== "function" || typeof mod.parseStreamingContentType !== "function") {
-    throw new Error("not available yet: no StreamParser in the built @ladder/protocol");
+  if (typeof mod.parseStreamingContentType !== "function") {
+    throw new Error("not available yet: no parseStreamingContentType in the built @ladder/protocol");
   }
   return mod as unknown as StreamingFraming;
 }
@@ -77,15 +73,20 @@ export class StreamingClient {
         );
         return;
       }
-      const parser = new this.lib.StreamParser({ boundary });
+      const reader = new MultipartReader(boundary);
+      const handle = (part: string): void => this.handle(part);
       res.on("data", (chunk: Buffer) => {
         try {
-          for (const part of parser.push(chunk)) this.handle(part);
+          reader.push(chunk, handle);
         } catch (err) {
           this.fail(err as Error);
         }
       });
       res.on("end", () => {
+        if (!reader.ended && this.running) {
+          this.fail(new Error("streaming: response ended without the closing delimiter"));
+          return;
+        }
         // The server ends a response at its byte budget: reopen with the same sid.
         if (this.running && this.sid !== undefined) this.get();
       });

@@ -197,17 +197,26 @@ async function connect(spec: LoadSpec): Promise<Workload> {
 
 async function delivery(spec: LoadSpec): Promise<Workload> {
   const counters = new Counters();
-  const onFrame = (f: string): void => {
-    const ts = streamTimestamp(spec.mode, f);
-    if (Number.isNaN(ts)) return;
-    counters.count++;
-    counters.latency(nowMs() - ts);
+  // One handler per client: a connection's send times must strictly increase (the server stamps each message
+  // with a fresh clock reading), so a message delivered twice or out of order is counted as an error.
+  const frameHandler = (): ((f: string) => void) => {
+    let last = Number.NEGATIVE_INFINITY;
+    return (f) => {
+      const ts = streamTimestamp(spec.mode, f);
+      if (Number.isNaN(ts)) return;
+      if (ts <= last) counters.error(new Error(`message out of order or repeated (${ts} after ${last})`));
+      last = ts;
+      counters.count++;
+      counters.latency(nowMs() - ts);
+    };
   };
   if (spec.transport === "streaming") {
     const clients: StreamingClient[] = [];
     for (let i = 0; i < spec.clients; i++) {
       clients.push(
-        await StreamingClient.open(spec.port, spec.path, spec.mode, onFrame, (err) => counters.error(err)),
+        await StreamingClient.open(spec.port, spec.path, spec.mode, frameHandler(), (err) =>
+          counters.error(err),
+        ),
       );
     }
     return {
@@ -220,7 +229,7 @@ async function delivery(spec: LoadSpec): Promise<Workload> {
   if (spec.transport === "polling") {
     const clients: PollingClient[] = [];
     for (let i = 0; i < spec.clients; i++)
-      clients.push(await PollingClient.open(spec.port, spec.path, spec.mode, onFrame));
+      clients.push(await PollingClient.open(spec.port, spec.path, spec.mode, frameHandler()));
     for (const c of clients) c.startLoop((err) => counters.error(err));
     return {
       snapshot: () => counters.snapshot(),
@@ -229,7 +238,7 @@ async function delivery(spec: LoadSpec): Promise<Workload> {
       },
     };
   }
-  const clients = await connectMany(spec, spec.clients, () => onFrame);
+  const clients = await connectMany(spec, spec.clients, frameHandler);
   return {
     snapshot: () => counters.snapshot(),
     async stop() {

@@ -76,8 +76,13 @@ serve({
   clients: () => running().clients(),
   startStream(arg) {
     const s = running();
-    if (!s.startStream) throw new Error("this system has no streaming hook");
-    s.startStream(arg as number);
+    if (typeof arg === "number") {
+      if (!s.startStream) throw new Error("this system has no streaming hook");
+      s.startStream(arg);
+      return;
+    }
+    if (!s.startPaced) throw new Error("this system has no paced streaming hook");
+    s.startPaced((arg as { everyMs: number }).everyMs);
   },
   stopStream() {
     running().stopStream?.();

@@ -4,7 +4,7 @@
  */
 import type { Server as HttpServer } from "node:http";
 import { closeHttp, listenHttp } from "./listen.js";
-import { nowMs, onceNextTurn, payloadOf, type StartServer } from "./types.js";
+import { nowMs, onceNextTurn, paced, payloadOf, type StartServer } from "./types.js";
 
 interface LadderSocket {
   emit(event: string, ...args: unknown[]): unknown;
@@ -27,6 +27,7 @@ export const start: StartServer = async (config) => {
   const io = new Server(http, { serveClient: false });
   const payload = payloadOf(config.payloadSize);
   let batch = 0;
+  let stopPaced = (): void => {};
   const pump = (socket: LadderSocket): void => {
     for (let i = 0; i < batch; i++) socket.emit("m", nowMs());
   };
@@ -53,11 +54,20 @@ export const start: StartServer = async (config) => {
       batch = size;
       for (const socket of io.sockets.sockets.values()) pump(socket);
     },
+    startPaced(everyMs) {
+      stopPaced = paced(
+        everyMs,
+        () => io.sockets.sockets.values(),
+        (s) => s.emit("m", nowMs()),
+      );
+    },
     stopStream() {
       batch = 0;
+      stopPaced();
     },
     async close() {
       batch = 0;
+      stopPaced();
       io.close();
       await closeHttp(http).catch(() => {});
     },

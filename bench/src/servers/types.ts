@@ -20,6 +20,12 @@ export interface RunningServer {
    * previous batch has been handed to its transport (drain), so buffers stay bounded on every transport.
    */
   startStream?(batch: number): void;
+  /**
+   * Delivery scenario, paced case: every `everyMs` (one interval timer), send one timestamped message to every
+   * client, whatever the transport is doing — messages produced one at a time, as an application produces them.
+   */
+  startPaced?(everyMs: number): void;
+  /** Stops both kinds of stream. */
   stopStream?(): void;
   close(): Promise<void>;
 }
@@ -45,6 +51,14 @@ export function payloadOf(size: number): string {
  * straight from a drain / write callback can chain process.nextTick callbacks forever when the kernel takes
  * every write at once, starving I/O (and the bench's own IPC) — an application would not do that either.
  */
+/** An interval timer sending one message to each of `targets()` per tick; returns its stop function. */
+export function paced<T>(everyMs: number, targets: () => Iterable<T>, send: (target: T) => void): () => void {
+  const timer = setInterval(() => {
+    for (const target of targets()) send(target);
+  }, everyMs);
+  return () => clearInterval(timer);
+}
+
 export function onceNextTurn(refill: () => void): () => void {
   let scheduled = false;
   const run = (): void => {

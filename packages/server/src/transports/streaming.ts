@@ -37,7 +37,13 @@ export class StreamingTransport extends PollingTransport {
 
   private res: ServerResponse | undefined;
   private boundary = "";
+  /** `--<boundary>\r\nContent-Type: …\r\nContent-Length: ` of the open response, built once per response. */
+  private partHead = "";
   private bytes = 0;
+  /** Parts sent in this tick, written as one chunk at nextTick (see doSend), and their write callbacks. */
+  private pending = "";
+  private pendingWritten: (() => void)[] = [];
+  private flushQueued = false;
   private firstStream = true;
   private congested = false;
   /** A close requested while no stream was open: delivered by the next one, or dropped after closeTimeout. */
@@ -62,6 +68,7 @@ export class StreamingTransport extends PollingTransport {
       return;
     }
     this.boundary = createBoundary();
+    this.partHead = partHead(this.boundary);
     const headers: Record<string, string | string[]> = {
       "Content-Type": streamingContentType(this.boundary),
       // Proxies and browsers must neither cache nor buffer nor sniff the stream.
@@ -92,6 +99,7 @@ export class StreamingTransport extends PollingTransport {
   private readonly onStreamAborted = (): void => {
     // Reached only when the client went away before we ended the response.
     this.detachStream();
+    this.takePending();
     this.onError("transport error", new LadderServerError("LADDER_ERR_POLL_ABORTED", "GET"));
   };
 
@@ -118,7 +126,9 @@ export class StreamingTransport extends PollingTransport {
     const res = this.res;
     if (!res) return;
     const boundary = this.boundary;
+    const head = this.partHead;
     let chunk = "";
+    let bytes = 0;
     let end = false;
     let list = packets;
     let afterWrite = written;
@@ -137,29 +147,59 @@ export class StreamingTransport extends PollingTransport {
         continue;
       }
       if (packet.type === "close") end = true;
-      chunk += encodeStreamPart(encodePacket(packet, false) as string, boundary);
+      // encodeStreamPart's layout, with the head built once per response and the byte count summed per part
+      // (Buffer.byteLength counts a lone surrogate as the 3 bytes of U+FFFD, as the protocol's writer does).
+      const body = encodePacket(packet, false) as string;
+      const length = Buffer.byteLength(body);
+      chunk += `${head}${length}\r\n\r\n${body}\r\n`;
+      bytes += head.length + decimalDigits(length) + length + 6;
     }
-    this.bytes += Buffer.byteLength(chunk);
+    this.bytes += bytes;
     if (end || this.bytes >= this.limit) {
       // The budget is checked after each write, so a response ends at a part boundary and a batch (what the
       // session had buffered while no response was open) is never split: splitting would leave packets in the
       // transport that an upgrade committing meanwhile would lose. A response is thus at most the budget plus
       // one batch.
+      const [before, callbacks] = this.takePending();
       this.detachStream();
-      res.end(chunk + encodeStreamEnd(boundary), afterWrite);
+      const all = afterWrite ? [...callbacks, afterWrite] : callbacks;
+      res.end(before + chunk + encodeStreamEnd(boundary), joinCallbacks(all));
       return;
     }
-    if (!res.writableCorked) {
-      // Packets sent in the same tick (a burst, a broadcast loop) leave in one chunk and one syscall instead of
-      // one per part.
-      res.cork();
-      process.nextTick(uncork, res);
+    if (this.flushQueued) {
+      // Later sends of the same tick (a burst of emits, a broadcast loop: each arrives here on its own) leave as
+      // one HTTP chunk in one write at nextTick, instead of one chunk (size line, data, CRLF) per send.
+      this.pending += chunk;
+      if (afterWrite) this.pendingWritten.push(afterWrite);
+      return;
     }
-    if (!res.write(chunk, afterWrite)) {
+    // The first send of a tick goes out at once, so a lone message waits for nothing.
+    this.flushQueued = true;
+    process.nextTick(flushPending, this);
+    this.write(res, chunk, afterWrite);
+  }
+
+  private write(res: ServerResponse, chunk: string, written: (() => void) | undefined): void {
+    if (!res.write(chunk, written)) {
       // Backpressure: the session keeps packets (bounded by maxBufferedPackets) until the socket drains.
       this.writable = false;
       this.congested = true;
     }
+  }
+
+  /** @internal End of the tick: writes what doSend gathered after the tick's first send. */
+  _flush(): void {
+    this.flushQueued = false;
+    const res = this.res;
+    const [chunk, callbacks] = this.takePending();
+    if (res && chunk !== "") this.write(res, chunk, joinCallbacks(callbacks));
+  }
+
+  private takePending(): [string, (() => void)[]] {
+    const taken: [string, (() => void)[]] = [this.pending, this.pendingWritten];
+    this.pending = "";
+    if (this.pendingWritten.length > 0) this.pendingWritten = [];
+    return taken;
   }
 
   protected override doClose(done: () => void): void {
@@ -199,11 +239,35 @@ export class StreamingTransport extends PollingTransport {
 
   /** Ends an open response with the closing delimiter (nothing more is coming on it). */
   private endStream(): void {
+    const [chunk, callbacks] = this.takePending();
     const res = this.detachStream();
-    if (res && !res.writableEnded) res.end(encodeStreamEnd(this.boundary));
+    if (res && !res.writableEnded) res.end(chunk + encodeStreamEnd(this.boundary), joinCallbacks(callbacks));
   }
 }
 
-function uncork(res: ServerResponse): void {
-  if (!res.destroyed) res.uncork();
+/** The constant start of every part of one response: what encodeStreamPart writes before the length. */
+function partHead(boundary: string): string {
+  const sample = encodeStreamPart("", boundary);
+  return sample.slice(0, sample.length - "0\r\n\r\n\r\n".length);
+}
+
+function decimalDigits(n: number): number {
+  let digits = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    digits++;
+  }
+  return digits;
+}
+
+function flushPending(transport: StreamingTransport): void {
+  transport._flush();
+}
+
+function joinCallbacks(callbacks: readonly (() => void)[]): (() => void) | undefined {
+  if (callbacks.length === 0) return undefined;
+  if (callbacks.length === 1) return callbacks[0];
+  return () => {
+    for (const cb of callbacks) cb();
+  };
 }
