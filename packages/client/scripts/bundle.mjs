@@ -286,22 +286,28 @@ for (const [name, code] of [
     throw new Error(`${name}: global ladder has [${keys}], src/index.ts exports [${exported}]`);
 }
 
-// Size budgets (issue 5), min+gzip at zlib level 9. An enforced budget fails the build when exceeded, so CI
-// catches a regression; the modern bundle's is reported only until it is met (it is ~10.7 KB: see the README's
-// "Bundle size" section for what is in it and what was tried).
+// Size budgets (issue 5), min+gzip at zlib level 9. The legacy budget is enforced (the build fails over it); the
+// modern one is reported until it is met (see the README's "Bundle size" section). Every bundle also has an
+// enforced ceiling a little above where it stands, so that a change cannot quietly undo the trimming.
 const rows = [
-  ["ladder.esm.js", esm, null, false],
-  ["ladder.min.js", min, 8 * 1024, false],
-  ["ladder.legacy.min.js", legacy.code, 12 * 1024, true],
-  ["ladder.legacy-streaming.min.js", legacyStreamingCode, null, false],
+  // name, text, budget (reported), ceiling (enforced)
+  ["ladder.esm.js", esm, null, 22 * 1024],
+  ["ladder.min.js", min, 8 * 1024, 12.5 * 1024],
+  ["ladder.legacy.min.js", legacy.code, 12 * 1024, 12 * 1024],
+  ["ladder.legacy-streaming.min.js", legacyStreamingCode, null, 3.25 * 1024],
 ];
 const over = [];
-console.log("bundle                 raw      min+gzip(9)  budget");
-for (const [name, text, budget, enforced] of rows) {
+console.log("bundle                           raw  min+gzip(9)  budget / ceiling");
+for (const [name, text, budget, ceiling] of rows) {
   const gz = gzipSync(Buffer.from(text), { level: 9 }).length;
-  const status = budget ? (gz <= budget ? `<= ${budget} ok` : `> ${budget} OVER BUDGET`) : "";
-  console.log(`${name.padEnd(22)} ${String(text.length).padStart(7)}  ${String(gz).padStart(11)}  ${status}`);
-  if (enforced && gz > budget) over.push(`${name} is ${gz} B min+gzip, over its ${budget} B budget`);
+  const status = [
+    budget ? (gz <= budget ? `<= ${budget} budget ok` : `> ${budget} OVER BUDGET`) : "",
+    ceiling !== budget ? `ceiling ${ceiling}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  console.log(`${name.padEnd(30)} ${String(text.length).padStart(7)}  ${String(gz).padStart(11)}  ${status}`);
+  if (gz > ceiling) over.push(`${name} is ${gz} B min+gzip, over its enforced ${ceiling} B`);
 }
 // LADDER_BUNDLE_BUDGET=warn downgrades the failure to a warning while a change is being trimmed (CI never sets it).
 if (over.length && process.env.LADDER_BUNDLE_BUDGET !== "warn") {
