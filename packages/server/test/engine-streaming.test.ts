@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import { expect } from "chai";
 import type { EngineSession } from "../src/engine/session.js";
 import {
@@ -79,6 +80,34 @@ describe("engine: streaming transport (multipart/x-mixed-replace)", () => {
     await s.waitEnd();
     expect(s.raw.endsWith(literalPart(s.boundary, "1") + `--${s.boundary}--\r\n`)).to.equal(true);
     expect(s.closed).to.equal(true);
+  });
+
+  it("a stream's part leaves for the kernel once the next part goes to another stream, not at the tick's end", async () => {
+    // Node corks a response's socket on every res.write until nextTick: a loop sending to many streams would put
+    // every part on the wire only after the loop. The transport uncorks when the loop moves to the next stream.
+    t = await startEngine();
+    const sockets: Socket[] = [];
+    t.server.on("request", (req, res) => {
+      if (req.method === "GET" && /transport=streaming/.test(req.url ?? "") && res.socket)
+        sockets.push(res.socket);
+    });
+    const connA = nextConnection(t.engine);
+    const a = open("");
+    await a.waitParts(1);
+    const sessionA = await connA;
+    const connB = nextConnection(t.engine);
+    const b = open("");
+    await b.waitParts(1);
+    const sessionB = await connB;
+    expect(sockets).to.have.length(2);
+
+    sessionA.send("to A");
+    sessionB.send("to B");
+    // Same tick, before any nextTick: A's part is already out of Node's buffers.
+    expect(sockets[0]!.writableCorked).to.equal(0);
+    expect(sockets[0]!.writableLength).to.equal(0);
+    await a.waitParts(2);
+    await b.waitParts(2);
   });
 
   it("a new boundary for every response", async () => {
