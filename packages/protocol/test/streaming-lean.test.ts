@@ -7,14 +7,12 @@ import { isProtocolError } from "../src/errors.js";
 import * as lean from "../src/lean/stream-parser.js";
 import {
   createBoundary,
-  encodeStreamEnd,
-  encodeStreamPart,
-  encodeStreamPrelude,
   STREAM_MAX_HEADER_BYTES,
   STREAM_MAX_PART_BYTES,
   StreamParser,
   utf8Encode,
 } from "../src/streaming/index.js";
+import { cutsArb, split, streamArbitraries } from "./streaming-arbitraries.js";
 
 const B = createBoundary(() => new Uint8Array(18).fill(9));
 const HEAD = "Content-Type: text/plain; charset=UTF-8\r\n";
@@ -43,81 +41,7 @@ function same(chunks: Array<string | Uint8Array>, maxPartBytes?: number): Outcom
   return actual;
 }
 
-function split<T extends string | Uint8Array>(input: T, cuts: number[]): T[] {
-  const points = cuts.map((cut) => cut % (input.length + 1)).sort((a, b) => a - b);
-  const chunks: T[] = [];
-  let from = 0;
-  for (const point of points) {
-    chunks.push(input.slice(from, point) as T);
-    from = point;
-  }
-  chunks.push(input.slice(from) as T);
-  return chunks;
-}
-
-const encodeStream = (bodies: string[], prelude: number): string =>
-  encodeStreamPrelude(prelude) +
-  bodies.map((body) => encodeStreamPart(body, B)).join("") +
-  encodeStreamEnd(B);
-
-const FRAMING = [
-  "\r",
-  "\n",
-  "\r\n",
-  "-",
-  "--",
-  `--${B}`,
-  `\r\n--${B}\r\n`,
-  `--${B}--`,
-  `\r\n--${B}--\r\n`,
-  "Content-Length: ",
-  HEAD,
-  ":",
-  " ",
-];
-
-/** Any body: full Unicode (astral characters, lone surrogates) mixed with framing text. */
-const anyBody = fc.string({
-  unit: fc.oneof(
-    { weight: 6, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
-    { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((u) => String.fromCharCode(u)) },
-    { weight: 2, arbitrary: fc.constantFrom(...FRAMING) },
-  ),
-  maxLength: 30,
-});
-const cutsArb = fc.array(fc.nat(), { maxLength: 8 });
-
-// Near-misses of the real syntax: framing tokens and text, and valid streams with random edits.
-const tokenStream = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom(...FRAMING, "0", "2", "17", "4a", "é", "😀", "\ud800", "Content-Length: 2\r\n\r\n"),
-      anyBody,
-    ),
-    { maxLength: 30 },
-  )
-  .map((tokens) => tokens.join(""));
-const editedStream = fc
-  .tuple(
-    fc.array(anyBody, { minLength: 1, maxLength: 4 }),
-    fc.array(
-      fc.tuple(
-        fc.nat(),
-        fc.constantFrom("delete", "insert", "replace"),
-        fc.constantFrom("\r", "\n", "-", "0", "9", "x", ":", " ", "\t", "é", "\ud83d"),
-      ),
-      { minLength: 1, maxLength: 3 },
-    ),
-  )
-  .map(([bodies, edits]) => {
-    let stream = encodeStream(bodies, 2);
-    for (const [at, kind, char] of edits) {
-      const i = at % (stream.length + 1);
-      if (kind === "insert") stream = stream.slice(0, i) + char + stream.slice(i);
-      else stream = stream.slice(0, i) + (kind === "replace" ? char : "") + stream.slice(i + 1);
-    }
-    return stream;
-  });
+const { anyBody, encodeStream, tokenStream, editedStream } = streamArbitraries(B);
 
 describe("lean StreamParser: the encoder's output, split anywhere", () => {
   it("has the full parser's limits", () => {

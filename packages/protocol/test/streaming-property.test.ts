@@ -1,14 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { isProtocolError } from "../src/errors.js";
-import {
-  createBoundary,
-  encodeStreamEnd,
-  encodeStreamPart,
-  encodeStreamPrelude,
-  StreamParser,
-  utf8Encode,
-} from "../src/streaming/index.js";
+import { createBoundary, StreamParser, utf8Encode } from "../src/streaming/index.js";
+import { cutsArb, split, streamArbitraries } from "./streaming-arbitraries.js";
 
 // 15,000 generated cases in this file (see numRuns).
 
@@ -35,53 +29,7 @@ const nativeDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const wellFormed = (text: string): string => nativeDecoder.decode(nativeEncoder.encode(text));
 
 // Pieces of framing, so generated bodies and fuzz input are full of near-misses of the real syntax.
-const FRAMING = [
-  "\r",
-  "\n",
-  "\r\n",
-  "-",
-  "--",
-  `--${B}`,
-  `\r\n--${B}\r\n`,
-  `--${B}--`,
-  `\r\n--${B}--\r\n`,
-  "Content-Length: ",
-  "Content-Type: text/plain; charset=UTF-8\r\n",
-  ":",
-  " ",
-];
-
-/** Any body: full unicode (astral characters, lone surrogates) mixed with framing text. */
-const anyBody = fc.string({
-  unit: fc.oneof(
-    { weight: 6, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
-    { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((u) => String.fromCharCode(u)) },
-    { weight: 2, arbitrary: fc.constantFrom(...FRAMING) },
-  ),
-  maxLength: 30,
-});
-
-const cutsArb = fc.array(fc.nat(), { maxLength: 8 });
-
-function split<T extends string | Uint8Array>(input: T, cuts: number[]): T[] {
-  const points = cuts.map((cut) => cut % (input.length + 1)).sort((a, b) => a - b);
-  const chunks: T[] = [];
-  let from = 0;
-  for (const point of points) {
-    chunks.push(input.slice(from, point) as T);
-    from = point;
-  }
-  chunks.push(input.slice(from) as T);
-  return chunks;
-}
-
-function encodeStream(bodies: string[], preludeSize: number): string {
-  return (
-    encodeStreamPrelude(preludeSize) +
-    bodies.map((body) => encodeStreamPart(body, B)).join("") +
-    encodeStreamEnd(B)
-  );
-}
+const { anyBody, encodeStream, tokenStream, editedStream } = streamArbitraries(B);
 
 type Outcome = { bodies: string[]; ended: boolean } | { code: string };
 
@@ -146,39 +94,6 @@ describe("StreamParser properties", () => {
     );
   });
 });
-
-// Streams made of framing tokens and text, and valid streams with random edits: near-misses everywhere.
-const tokenStream = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom(...FRAMING, "0", "2", "17", "4a", "é", "😀", "\ud800", "Content-Length: 2\r\n\r\n"),
-      anyBody,
-    ),
-    { maxLength: 30 },
-  )
-  .map((tokens) => tokens.join(""));
-
-const editedStream = fc
-  .tuple(
-    fc.array(anyBody, { minLength: 1, maxLength: 4 }),
-    fc.array(
-      fc.tuple(
-        fc.nat(),
-        fc.constantFrom("delete", "insert", "replace"),
-        fc.constantFrom("\r", "\n", "-", "0", "9", "x", ":", " "),
-      ),
-      { minLength: 1, maxLength: 3 },
-    ),
-  )
-  .map(([bodies, edits]) => {
-    let stream = encodeStream(bodies, 2);
-    for (const [at, kind, char] of edits) {
-      const i = at % (stream.length + 1);
-      if (kind === "insert") stream = stream.slice(0, i) + char + stream.slice(i);
-      else stream = stream.slice(0, i) + (kind === "replace" ? char : "") + stream.slice(i + 1);
-    }
-    return stream;
-  });
 
 describe("StreamParser fuzz", () => {
   it("lets only ProtocolError escape from any string or byte input, split anywhere", () => {
