@@ -28,7 +28,7 @@ const nativeDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 /** What a body written as UTF-8 reads back as: lone surrogates become U+FFFD. */
 const wellFormed = (text: string): string => nativeDecoder.decode(nativeEncoder.encode(text));
 
-// Pieces of framing, so generated bodies and fuzz input are full of near-misses of the real syntax.
+// Bodies and fuzz input full of near-misses of the framing syntax (streaming-arbitraries.ts).
 const { anyBody, encodeStream, tokenStream, editedStream } = streamArbitraries(B);
 
 type Outcome = { bodies: string[]; ended: boolean } | { code: string };
