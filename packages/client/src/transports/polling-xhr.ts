@@ -1,23 +1,11 @@
-import { hasOwn } from "../url.js";
 import { Polling } from "./polling.js";
 import type { TransportOptions } from "./transport.js";
-
-export interface XhrLike {
-  open(method: string, url: string, async: boolean): void;
-  setRequestHeader(name: string, value: string): void;
-  send(body?: string | null): void;
-  abort(): void;
-  readyState: number;
-  status: number;
-  responseText: string;
-  withCredentials: boolean;
-  onreadystatechange: (() => void) | null;
-}
+import { openXhr, type XhrLike, xhrConstructor } from "./xhr.js";
 
 /** True when this environment has an XMLHttpRequest that can go cross-origin (CORS) — IE10+, every modern browser. */
 export function hasCorsXhr(): boolean {
-  const X = (globalThis as { XMLHttpRequest?: new () => XhrLike }).XMLHttpRequest;
-  if (typeof X !== "function") return false;
+  const X = xhrConstructor();
+  if (!X) return false;
   try {
     return "withCredentials" in new X();
   } catch {
@@ -38,26 +26,12 @@ export function xhrRequest(
   onLoad: (text: string) => void,
   onFail: (message: string, context?: unknown) => void,
 ): XhrLike {
-  const X = (globalThis as unknown as { XMLHttpRequest: new () => XhrLike }).XMLHttpRequest;
-  const xhr = new X();
   const timers = o.timers;
   const method = body === undefined ? "GET" : "POST";
   const failLater = (context: unknown): unknown =>
     timers.setTimeout(() => onFail("xhr " + method + " error", context), 0);
   let timer: unknown = null;
-  xhr.open(method, uri, true);
-  try {
-    const headers = o.extraHeaders;
-    for (const key in headers) if (hasOwn(headers, key)) xhr.setRequestHeader(key, headers[key]!);
-    if (body !== undefined) xhr.setRequestHeader("Content-Type", "text/plain;charset=UTF-8");
-  } catch {
-    // some headers are refused by some browsers; the request still works without them
-  }
-  try {
-    xhr.withCredentials = o.withCredentials;
-  } catch {
-    // IE throws when set before open in some modes; not fatal
-  }
+  const xhr = openXhr(method, uri, o, body !== undefined);
   xhr.onreadystatechange = () => {
     if (xhr.readyState !== 4) return;
     xhr.onreadystatechange = null;

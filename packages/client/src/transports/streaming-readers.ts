@@ -1,25 +1,12 @@
-import { assign, hasOwn } from "../url.js";
+import { assign } from "../url.js";
 import type { TransportOptions } from "./transport.js";
+import { openXhr } from "./xhr.js";
 
 // The streaming transport's HTTP requests, the long GET and the POSTs alike: fetch where ReadableStream exists (body
 // chunks as bytes), else XMLHttpRequest (the growing responseText, sliced from the last offset: readyState 3 /
 // progress, which is what old browsers have). Both report the same way: _head(status, Content-Type) once, every
 // new _chunk, then _end() — with the status or the error when the request failed or did not answer 200. Nothing is
 // reported after the returned abort function was called.
-
-export interface XhrLike {
-  open(method: string, url: string, async: boolean): void;
-  setRequestHeader(name: string, value: string): void;
-  getResponseHeader(name: string): string | null;
-  send(body?: string | null): void;
-  abort(): void;
-  readyState: number;
-  status: number;
-  responseText: string;
-  withCredentials: boolean;
-  onreadystatechange: (() => void) | null;
-  onprogress?: (() => void) | null;
-}
 
 interface ReaderLike {
   read(): PromiseLike<{ done: boolean; value?: Uint8Array }>;
@@ -56,11 +43,6 @@ export function globalFetch(): FetchLike | null {
   const f = (globalThis as { fetch?: FetchLike }).fetch;
   const RS = (globalThis as { ReadableStream?: unknown }).ReadableStream;
   return typeof f === "function" && typeof RS === "function" ? f : null;
-}
-
-export function xhrConstructor(): (new () => XhrLike) | null {
-  const X = (globalThis as { XMLHttpRequest?: new () => XhrLike }).XMLHttpRequest;
-  return typeof X === "function" ? X : null;
 }
 
 /** A request read from fetch body chunks (bytes). */
@@ -114,7 +96,7 @@ export const fetchRequest: StreamRequest = (method, url, body, o, on) => {
 
 /** A request read from the growing XHR responseText (strings). */
 export const xhrRequest: StreamRequest = (method, url, body, o, on) => {
-  const xhr = new (xhrConstructor()!)();
+  const xhr = openXhr(method, url, o, body !== null);
   let offset = 0;
   let started = false;
   let live = true;
@@ -145,19 +127,6 @@ export const xhrRequest: StreamRequest = (method, url, body, o, on) => {
     // 1223 is IE's spelling of 204.
     if (xhr.readyState === 4) end(xhr.status === 200 || xhr.status === 1223 ? undefined : xhr.status);
   };
-  xhr.open(method, url, true);
-  try {
-    const h = o.extraHeaders;
-    if (h) for (const key in h) if (hasOwn(h, key)) xhr.setRequestHeader(key, h[key]!);
-    if (body !== null) xhr.setRequestHeader("Content-Type", CONTENT_TYPE);
-  } catch {
-    // some headers are refused by some browsers; the request still works without them
-  }
-  try {
-    xhr.withCredentials = o.withCredentials;
-  } catch {
-    // IE may throw here; not fatal
-  }
   // Browsers fire progress for every chunk; readystatechange alone fires once for readyState 3 in some.
   xhr.onreadystatechange = xhr.onprogress = read;
   try {

@@ -5,14 +5,9 @@ import {
   parseStreamingContentType,
   StreamParser,
 } from "@ladder/protocol";
-import {
-  fetchRequest,
-  globalFetch,
-  type StreamHandlers,
-  xhrConstructor,
-  xhrRequest,
-} from "./streaming-readers.js";
+import { fetchRequest, globalFetch, type StreamHandlers, xhrRequest } from "./streaming-readers.js";
 import { Transport } from "./transport.js";
+import { xhrConstructor } from "./xhr.js";
 
 /** Default time a streaming response has to deliver its first part (see {@link Streaming}). */
 export const STREAMING_FIRST_PART_TIMEOUT = 3000;
