@@ -4,6 +4,8 @@ import {
   createBoundary,
   encodeStreamEnd,
   encodeStreamPart,
+  encodeStreamPartHead,
+  encodeStreamPartWithHead,
   encodeStreamPrelude,
   isValidBoundary,
   parseStreamingContentType,
@@ -88,6 +90,7 @@ describe("streaming boundary", () => {
     for (const bad of ["", "a b", "a\r\n--b", "x".repeat(71)]) {
       expectCode(() => streamingContentType(bad), "LADDER_ERR_STREAM_BAD_BOUNDARY");
       expectCode(() => encodeStreamPart("4x", bad), "LADDER_ERR_STREAM_BAD_BOUNDARY");
+      expectCode(() => encodeStreamPartHead(bad), "LADDER_ERR_STREAM_BAD_BOUNDARY");
       expectCode(() => encodeStreamEnd(bad), "LADDER_ERR_STREAM_BAD_BOUNDARY");
       expectCode(() => new StreamParser({ boundary: bad }), "LADDER_ERR_STREAM_BAD_BOUNDARY");
     }
@@ -162,6 +165,13 @@ describe("streaming encoders", () => {
     );
     // A lone surrogate goes on the wire as U+FFFD: 3 bytes.
     expect(encodeStreamPart("4\ud800", B)).to.contain("Content-Length: 4\r\n");
+  });
+
+  it("encodeStreamPartHead + encodeStreamPartWithHead write encodeStreamPart's bytes (head built once)", () => {
+    const head = encodeStreamPartHead(B);
+    expect(head).to.equal(`--${B}\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Length: `);
+    expect(encodeStreamPartWithHead(head, "4Grüße € 😀", 17)).to.equal(encodeStreamPart("4Grüße € 😀", B));
+    expect(encodeStreamPartWithHead(head, "", 0)).to.equal(encodeStreamPart("", B));
   });
 
   it("encodeStreamEnd writes the closing delimiter", () => {

@@ -47,16 +47,25 @@ export function encodeStreamPrelude(size: number = STREAM_PRELUDE_SIZE): string 
  * @throws ProtocolError LADDER_ERR_STREAM_BAD_BOUNDARY
  */
 export function encodeStreamPart(body: string, boundary: string): string {
+  return encodeStreamPartWithHead(encodeStreamPartHead(boundary), body, utf8ByteLength(body));
+}
+
+/**
+ * The start every part of one response shares, through `Content-Length: `: a writer of many parts builds it once
+ * per response and finishes each part with {@link encodeStreamPartWithHead}.
+ * @throws ProtocolError LADDER_ERR_STREAM_BAD_BOUNDARY
+ */
+export function encodeStreamPartHead(boundary: string): string {
   assertBoundary(boundary);
-  return (
-    "--" +
-    boundary +
-    "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Length: " +
-    utf8ByteLength(body) +
-    "\r\n\r\n" +
-    body +
-    "\r\n"
-  );
+  return "--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Length: ";
+}
+
+/**
+ * The part of {@link encodeStreamPart} from a head made by {@link encodeStreamPartHead} and the body's length in
+ * UTF-8 bytes, which the caller may count with a faster host function (Node's Buffer.byteLength counts the same).
+ */
+export function encodeStreamPartWithHead(head: string, body: string, byteLength: number): string {
+  return head + byteLength + "\r\n\r\n" + body + "\r\n";
 }
 
 /**

@@ -9,6 +9,8 @@ export {
 export {
   encodeStreamEnd,
   encodeStreamPart,
+  encodeStreamPartHead,
+  encodeStreamPartWithHead,
   encodeStreamPrelude,
   STREAM_MAX_PRELUDE_SIZE,
   STREAM_PRELUDE_SIZE,

@@ -3,7 +3,8 @@ import {
   createBoundary,
   encodePacket,
   encodeStreamEnd,
-  encodeStreamPart,
+  encodeStreamPartHead,
+  encodeStreamPartWithHead,
   encodeStreamPrelude,
   streamingContentType,
 } from "@ladder/protocol";
@@ -68,7 +69,7 @@ export class StreamingTransport extends PollingTransport {
       return;
     }
     this.boundary = createBoundary();
-    this.partHead = partHead(this.boundary);
+    this.partHead = encodeStreamPartHead(this.boundary);
     const headers: Record<string, string | string[]> = {
       "Content-Type": streamingContentType(this.boundary),
       // Proxies and browsers must neither cache nor buffer nor sniff the stream.
@@ -147,12 +148,14 @@ export class StreamingTransport extends PollingTransport {
         continue;
       }
       if (packet.type === "close") end = true;
-      // encodeStreamPart's layout, with the head built once per response and the byte count summed per part
-      // (Buffer.byteLength counts a lone surrogate as the 3 bytes of U+FFFD, as the protocol's writer does).
+      // The head is built once per response; Buffer.byteLength counts a lone surrogate as the 3 bytes of U+FFFD,
+      // as the protocol's writer does. Everything but the body is ASCII, so the part's bytes are its length with
+      // the body's characters counted as bytes.
       const body = encodePacket(packet, false) as string;
       const length = Buffer.byteLength(body);
-      chunk += `${head}${length}\r\n\r\n${body}\r\n`;
-      bytes += head.length + decimalDigits(length) + length + 6;
+      const part = encodeStreamPartWithHead(head, body, length);
+      chunk += part;
+      bytes += part.length - body.length + length;
     }
     this.bytes += bytes;
     if (end || this.bytes >= this.limit) {
@@ -251,21 +254,6 @@ export class StreamingTransport extends PollingTransport {
     const res = this.detachStream();
     if (res && !res.writableEnded) res.end(chunk + encodeStreamEnd(this.boundary), joinCallbacks(callbacks));
   }
-}
-
-/** The constant start of every part of one response: what encodeStreamPart writes before the length. */
-function partHead(boundary: string): string {
-  const sample = encodeStreamPart("", boundary);
-  return sample.slice(0, sample.length - "0\r\n\r\n\r\n".length);
-}
-
-function decimalDigits(n: number): number {
-  let digits = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    digits++;
-  }
-  return digits;
 }
 
 /** The stream doSend is gathering parts for (at most one at a time). */
