@@ -226,7 +226,17 @@ function parse(text: string, max: number): [SocketPacket, number] {
     if (typeof name === "string") {
       if (RESERVED.test(name)) fail("SIO_RESERVED_EVENT");
     } else if (typeof name !== "number") fail("SIO_BAD_EVENT_NAME");
-  } else if (acks ? !isArray : type === 1 ? data !== undefined : isArray) fail("SIO_BAD_PAYLOAD");
+  } else if (
+    acks
+      ? !isArray
+      : type === 1
+        ? data !== undefined
+        : // CONNECT: absent or an object; CONNECT_ERROR: an object or a string (the client reads their fields).
+          isArray ||
+          ((typeof data !== "object" || data === null) &&
+            (type ? typeof data !== "string" : data !== undefined))
+  )
+    fail("SIO_BAD_PAYLOAD");
   return [packet, count];
 }
 
