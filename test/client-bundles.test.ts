@@ -24,6 +24,15 @@ describe("client bundles", () => {
     expect(() => parse(read("ladder.min.js"), { ecmaVersion: 5 })).to.throw(SyntaxError);
   });
 
+  it("the legacy chat page's own scripts are ES5 too (an arrow function there breaks the page in IE)", () => {
+    const html = readFileSync(join(import.meta.dirname, "../examples/legacy-chat/public/index.html"), "utf8");
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(scripts).to.have.length.greaterThan(0);
+    for (const code of scripts) expect(() => parse(code, { ecmaVersion: 5 })).to.not.throw();
+    // The same check rejects what the page had before (ES2015 in an inline script).
+    expect(() => parse("ws.onopen = () => {};", { ecmaVersion: 5 })).to.throw(SyntaxError);
+  });
+
   for (const name of ["ladder.min.js", "ladder.legacy.min.js"]) {
     it(`${name} defines the global "ladder" with io and LadderSocket, and holds no Node-only code`, () => {
       const code = read(name);
