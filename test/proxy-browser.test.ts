@@ -7,6 +7,8 @@ import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 // @ts-expect-error the demo is plain JavaScript
 import { startChat } from "../examples/chat/server.mjs";
+// @ts-expect-error the demo is plain JavaScript
+import { startLegacyChat } from "../examples/legacy-chat/server.mjs";
 import { hasChromium, launch } from "./browser-helpers.js";
 import { until } from "./client-helpers.js";
 import { CASES, hasNginx } from "./proxy-helpers.js";
@@ -67,8 +69,8 @@ describe("proxies: the transport ladder in headless Chromium (chat demo page)", 
     await browser?.close();
   });
 
-  it("HTTP-only nginx, a page without ReadableStream: the XHR readyState-3 reader streams (ends on streaming, budget reopen included)", async () => {
-    const chat = (await startChat({ port: 0 })) as Chat;
+  it("HTTP-only nginx, the legacy page without ReadableStream: the add-on's XHR readyState-3 reader streams (budget reopen included); the modern page has no XHR reader and stays on polling", async () => {
+    const chat = (await startLegacyChat({ port: 0 })) as Chat;
     const proxy = await CASES[1]!.proxy(Number(new URL(chat.url).port));
     const context = await browser.newContext();
     try {
@@ -91,25 +93,42 @@ describe("proxies: the transport ladder in headless Chromium (chat demo page)", 
       await page.goto(`${proxy.url}/?name=X`);
       await page.locator("#transport", { hasText: "streaming" }).waitFor({ timeout: 15000 });
       expect(await page.evaluate("typeof ReadableStream")).to.equal("undefined");
+      // The legacy chat echoes every message to every page as "X: <text>".
       await page.evaluate(`(() => {
-        window.__got = [];
-        socket.on("chat", (m) => window.__got.push(m.text));
-        for (let i = 0; i < ${N}; i++) socket.emit("chat", "x".repeat(200) + i);
+        for (let i = 0; i < ${N}; i++) ws.send("x".repeat(200) + i);
       })()`);
       // ~1000 × 250 bytes through 128 KiB responses: the server ends the response and the XHR reader reopens.
+      const lines = (): Promise<string[]> => page.locator("#log div").allTextContents();
       const deadline = Date.now() + 60000;
-      while ((await pageState(page)).got < N) {
+      while ((await lines()).filter((l) => l.startsWith("X: ")).length < N) {
         if (Date.now() > deadline) throw new Error("the page did not get every message");
         await new Promise((r) => setTimeout(r, 50));
       }
-      const got = await page.evaluate(() => (globalThis as unknown as PageGlobals).__got.slice());
-      expect(got).to.deep.equal(Array.from({ length: N }, (_, i) => "x".repeat(200) + i));
-      expect((await pageState(page)).transport).to.equal("streaming");
+      expect((await lines()).filter((l) => l.startsWith("X: "))).to.deep.equal(
+        Array.from({ length: N }, (_, i) => "X: " + "x".repeat(200) + i),
+      );
+      expect(await page.locator("#transport").textContent()).to.equal("streaming");
       const gets = (await page.evaluate("window.__streamGets")) as number;
       console.log(
         `      XHR reader: ${gets} streaming GETs for ${N} messages of ~250 bytes (128 KiB budget)`,
       );
       expect(gets).to.be.greaterThan(1);
+
+      // The modern bundle leaves the XHR reader out: without fetch streams it does not offer streaming at all.
+      const modern = (await startChat({ port: 0 })) as Chat;
+      try {
+        const demo = await context.newPage();
+        await demo.goto(`${modern.url}/?name=Y`);
+        await demo.waitForFunction(() => socket.connected, undefined, { timeout: 10000 });
+        expect(
+          await demo.evaluate(
+            "[ladder.transports.polling.available({}), ladder.transports.streaming.available({})]",
+          ),
+        ).to.deep.equal([true, false]);
+        expect((await pageState(demo)).transport).to.equal("polling");
+      } finally {
+        await modern.app.close();
+      }
     } finally {
       await context.close();
       await proxy.stop();

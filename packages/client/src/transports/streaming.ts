@@ -5,16 +5,15 @@ import {
   parseStreamingContentType,
   StreamParser,
 } from "@ladder/protocol";
-import { fetchRequest, globalFetch, type StreamHandlers, xhrRequest } from "./streaming-readers.js";
+import { type StreamHandlers, streamRequest } from "./streaming-readers.js";
 import { Transport } from "./transport.js";
-import { xhrConstructor } from "./xhr.js";
 
 /** Default time a streaming response has to deliver its first part (see {@link Streaming}). */
 export const STREAMING_FIRST_PART_TIMEOUT = 3000;
 
 /** True when this environment can read a response while it streams (fetch + ReadableStream, or XHR). */
 export function canStream(): boolean {
-  return !!globalFetch() || !!xhrConstructor();
+  return !!streamRequest();
 }
 
 /**
@@ -118,7 +117,7 @@ export class Streaming extends Transport {
     if (o.timestampRequests)
       extra[o.timestampParam] = Date.now().toString(36) + "." + (this._seq++).toString(36);
     const url = this.uri(o.secure ? "https" : "http", extra);
-    return (globalFetch() ? fetchRequest : xhrRequest)(method, url, body, o, on);
+    return streamRequest()!(method, url, body, o, on);
   }
 
   /** Opens the next streaming GET, with a new parser for its boundary. */
