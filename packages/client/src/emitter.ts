@@ -79,8 +79,9 @@ export class Listeners<Events extends EventMap> {
     return !!this._ev[event];
   }
 
-  /** Calls every listener of `event` in registration order; true when there was one. */
-  protected _emit<K extends keyof Events & string>(event: K, args: Events[K]): boolean {
+  /** Calls every listener of `event` in registration order; true when there was one. (Internal, so untyped:
+   * subclasses with generic event maps fire their own events through it.) */
+  protected _emit(event: string, args: unknown[]): boolean {
     const list = this._ev[event];
     if (!list) return false;
     // A copy, so listeners added or removed while emitting do not change this round.

@@ -1,5 +1,5 @@
 import type { SocketPacket } from "@ladder/protocol";
-import { Listeners } from "../emitter.js";
+import { type EventMap, Listeners } from "../emitter.js";
 import { clientError } from "../errors.js";
 import { assign } from "../url.js";
 import type { Manager } from "./manager.js";
@@ -10,7 +10,7 @@ import type { Ack, Flags, Queued, SocketOptions } from "./types.js";
  * at-least-once retry queue. A base class rather than free functions so that these stay plain methods (the
  * minifier would inline single-use functions as closures on the emit and receive paths).
  */
-export abstract class SocketAcks extends Listeners<{ [event: string]: unknown[] }> {
+export abstract class SocketAcks<Events extends EventMap> extends Listeners<Events> {
   abstract readonly io: Manager;
   abstract readonly nsp: string;
   abstract connected: boolean;
@@ -20,8 +20,6 @@ export abstract class SocketAcks extends Listeners<{ [event: string]: unknown[] 
   protected abstract _flags: Flags;
   protected abstract _opts: SocketOptions;
   protected abstract _queue: Queued[];
-
-  abstract emit(event: string, ...args: unknown[]): this;
 
   /** The ack timeout of an emit with these flags: `timeout(ms)`, else the `ackTimeout` option, else none. */
   protected _deadline(flags: Flags): number | undefined {
@@ -92,7 +90,8 @@ export abstract class SocketAcks extends Listeners<{ [event: string]: unknown[] 
     item._pending = true;
     item.tryCount++;
     this._flags = item._flags;
-    this.emit.apply(this, item._args as [string, ...unknown[]]);
+    // Socket.emit, seen untyped: the queue resends whatever event was queued.
+    (this as unknown as { emit(...args: unknown[]): unknown }).emit.apply(this, item._args);
   }
 
   /** The callback handed to a listener of an event that asked for an ack (ACK = 3). */

@@ -1,10 +1,29 @@
-import type { SocketPacket } from "@ladder/protocol";
+import type {
+  AckResult,
+  AllButLast,
+  DecorateAcknowledgements,
+  DefaultEventsMap,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  SocketPacket,
+} from "@ladder/protocol";
 import { offAll, on } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
 import { assign } from "../url.js";
 import { SocketAcks } from "./acks.js";
 import type { Manager } from "./manager.js";
-import type { Ack, AnyListener, AuthOption, Flags, Queued, SocketOptions } from "./types.js";
+import type {
+  Ack,
+  AnyListener,
+  AuthOption,
+  Flags,
+  ListenerArgs,
+  Queued,
+  SocketOptions,
+  SocketReservedEvents,
+} from "./types.js";
 
 export type { AuthOption, DisconnectReason, SocketOptions, SocketReservedEvents } from "./types.js";
 
@@ -23,9 +42,14 @@ const RESERVED = /^(connect|connect_error|disconnect|disconnecting|newListener|r
 
 /**
  * A namespace socket: events, acks, timeouts, offline buffering, at-least-once retries and connection state
- * recovery, over a {@link Manager}'s connection. socket.io-client compatible.
+ * recovery, over a {@link Manager}'s connection. socket.io-client compatible, typings included: `Socket<
+ * ServerToClient, ClientToServer>` checks listeners against the first event map and emits against the second
+ * (`const socket: Socket<S2C, C2S> = io(url)`); without them any event and any arguments are accepted.
  */
-export class Socket extends SocketAcks {
+export class Socket<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+> extends SocketAcks<ListenerArgs<ListenEvents & SocketReservedEvents>> {
   /** The socket id the server gave (not the engine sid); undefined while disconnected. */
   id: string | undefined;
   connected = false;
@@ -97,20 +121,20 @@ export class Socket extends SocketAcks {
 
   /** `emit("message", ...args)`. */
   send(...args: unknown[]): this {
-    return this.emit("message", ...args);
+    return (this.emit as Untyped<this>)("message", ...args);
   }
 
   /**
    * Emits an event to the server. A function as last argument is the ack callback (with a timeout, it receives
    * `(err, ...response)`). While disconnected, packets are buffered and sent on connect (volatile ones dropped).
    */
-  emit(event: string, ...args: unknown[]): this {
+  emit<Ev extends EventNames<EmitEvents>>(event: Ev, ...args: EventParams<EmitEvents, Ev>): this {
     if (RESERVED.test(event)) {
       throw clientError("LADDER_ERR_CLIENT_RESERVED_EVENT", '"' + event + '" is a reserved event name');
     }
     const flags = this._flags;
     this._flags = {};
-    const data: unknown[] = [event].concat(args as string[]);
+    const data = ([event] as unknown[]).concat(args);
     if (this._opts.retries && !flags.fromQueue && !flags.volatile) {
       this._addToQueue(data, flags);
       return this;
@@ -143,16 +167,22 @@ export class Socket extends SocketAcks {
    * Emits and resolves with the ack response (rejects on timeout). Needs Promise; in environments without it,
    * use the callback form of {@link Socket.emit}.
    */
-  emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
+  emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
+    event: Ev,
+    ...args: AllButLast<EventParams<EmitEvents, Ev>>
+  ): Promise<AckResult<EmitEvents, Ev>> {
     const P = (globalThis as { Promise?: PromiseConstructor }).Promise;
     if (typeof P !== "function") throw clientError("LADDER_ERR_CLIENT_NO_PROMISE");
     const withErr = this._deadline(this._flags) !== undefined;
     return new P((resolve, reject) => {
       // The ack callback: with a deadline it gets (err, response), else the response alone.
-      args.push(
-        withErr ? (err: unknown, response: unknown) => (err ? reject(err) : resolve(response)) : resolve,
+      (this.emit as Untyped<this>)(
+        event,
+        ...(args as unknown[]),
+        withErr
+          ? (err: unknown, response: unknown) => (err ? reject(err) : resolve(response as never))
+          : resolve,
       );
-      this.emit(event, ...args);
     });
   }
 
@@ -274,10 +304,18 @@ export class Socket extends SocketAcks {
     return this;
   }
 
-  /** The next emit's ack gets `(err, ...response)` and an error after `ms`. */
-  timeout(ms: number): this {
+  /**
+   * The next emit's ack gets `(err, ...response)` and an error after `ms`; typed so (the event map's ack
+   * callbacks take the error first), while `emitWithAck` still resolves with the response.
+   */
+  timeout(ms: number): Omit<Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>>, "emitWithAck"> & {
+    emitWithAck<Ev extends EventNamesWithAck<EmitEvents>>(
+      event: Ev,
+      ...args: AllButLast<EventParams<EmitEvents, Ev>>
+    ): Promise<AckResult<EmitEvents, Ev>>;
+  } {
     this._flags.timeout = ms;
-    return this;
+    return this as never;
   }
 
   /** Called with every incoming event (name first). */
@@ -320,6 +358,9 @@ export class Socket extends SocketAcks {
     return this._anyOut.slice();
   }
 }
+
+/** A socket's emit seen without its event maps (the socket's own sends: `send`, `emitWithAck`). */
+type Untyped<T> = (event: string, ...args: unknown[]) => T;
 
 /** `list` without its first `fn`; without `fn`, an empty list. */
 function removeFrom(list: AnyListener[], fn?: AnyListener): AnyListener[] {

@@ -24,11 +24,16 @@ export type DisconnectReason =
   | "parse error"
   | "forced close";
 
-/** The socket's own events; any other name is an application event. */
-export type SocketReservedEvents = {
-  connect: [];
-  connect_error: [err: LadderClientError];
-  disconnect: [reason: string, details?: unknown];
+/** The socket's own events (as socket.io-client declares them); any other name is an application event. */
+export interface SocketReservedEvents {
+  connect: () => void;
+  connect_error: (err: LadderClientError) => void;
+  disconnect: (reason: DisconnectReason, details?: unknown) => void;
+}
+
+/** An event map (name → listener signature) as the argument tuples the emitter stores. */
+export type ListenerArgs<M> = {
+  [K in keyof M]: M[K] extends (...args: infer P) => unknown ? P : never;
 };
 
 /** @internal a listener of every incoming or outgoing event (name first). */

@@ -2,23 +2,23 @@
  * An immutable description of "who" (rooms, except, flags) plus the operations on them. Every modifier returns a
  * new operator, so `const admins = io.to("admins")` can be reused safely.
  */
-import type { SocketPacket } from "@ladder/protocol";
+import type {
+  AllButLast,
+  DecorateAcknowledgementsWithMultipleResponses,
+  DefaultEventsMap,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  SocketPacket,
+} from "@ladder/protocol";
 import { BroadcastAckCollector } from "./acks.js";
 import type { Adapter, BroadcastFlags, BroadcastOptions, RemoteSocketData, Room } from "./adapter.js";
 import type { SocketTimers } from "./engine-types.js";
 import { SocketError } from "./errors.js";
 import { type FetchedSocket, RemoteSocket } from "./remote-socket.js";
 import { isReservedName } from "./reserved.js";
-import type {
-  AllButLast,
-  DecorateAcknowledgementsWithMultipleResponses,
-  DefaultEventsMap,
-  DefaultSocketData,
-  EventNames,
-  EventNamesWithAck,
-  EventParams,
-  EventsMap,
-} from "./typed-events.js";
+import type { DefaultSocketData } from "./typed-events.js";
 
 /** What an operator needs from its namespace (kept small so RemoteSocket can use it too). */
 export interface OperatorNamespace {

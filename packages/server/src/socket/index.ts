@@ -1,3 +1,16 @@
+export type {
+  AckResult,
+  AllButLast,
+  DecorateAcknowledgements,
+  DecorateAcknowledgementsWithMultipleResponses,
+  DefaultEventsMap,
+  EventListener,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  RemoveAcknowledgements,
+} from "@ladder/protocol";
 export { BroadcastAckCollector } from "./acks.js";
 export type {
   Adapter,
@@ -27,17 +40,4 @@ export { type FetchedSocket, RemoteSocket } from "./remote-socket.js";
 export { CLIENT_FILES } from "./serve-client.js";
 export { type ConnectionStateRecoveryOptions, Server, type ServerOptions } from "./server.js";
 export { type DisconnectReason, Socket, type SocketMiddleware, type SocketReservedEvents } from "./socket.js";
-export type {
-  AckResult,
-  AllButLast,
-  DecorateAcknowledgements,
-  DecorateAcknowledgementsWithMultipleResponses,
-  DefaultEventsMap,
-  DefaultSocketData,
-  EventListener,
-  EventNames,
-  EventNamesWithAck,
-  EventParams,
-  EventsMap,
-  RemoveAcknowledgements,
-} from "./typed-events.js";
+export type { DefaultSocketData } from "./typed-events.js";

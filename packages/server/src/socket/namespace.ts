@@ -2,6 +2,16 @@
  * A namespace: its own sockets, middlewares, adapter (rooms) and broadcast entry points. `io.of("/admin")`.
  */
 
+import type {
+  AllButLast,
+  DecorateAcknowledgementsWithMultipleResponses,
+  DefaultEventsMap,
+  EventListener,
+  EventNames,
+  EventParams,
+  EventsMap,
+  RemoveAcknowledgements,
+} from "@ladder/protocol";
 import { BroadcastAckCollector } from "./acks.js";
 import type { Adapter, BroadcastAckHandler, RestoredSession, SocketId } from "./adapter.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
@@ -12,17 +22,7 @@ import { SocketError } from "./errors.js";
 import type { FetchedSocket } from "./remote-socket.js";
 import type { Server } from "./server.js";
 import { Socket } from "./socket.js";
-import type {
-  AllButLast,
-  DecorateAcknowledgementsWithMultipleResponses,
-  DefaultEventsMap,
-  DefaultSocketData,
-  EventListener,
-  EventNames,
-  EventParams,
-  EventsMap,
-  RemoveAcknowledgements,
-} from "./typed-events.js";
+import type { DefaultSocketData } from "./typed-events.js";
 
 /** Connection middleware: `next(err)` refuses the connection; the client gets `connect_error` with `err.message`
  *  and `err.data`. May be async (a rejected promise counts as `next(err)`). */

@@ -3,16 +3,12 @@
  * matching name becomes a child Namespace (`socket.nsp` is the child) that inherits the parent's middlewares and
  * connection listeners registered so far; emitting on the parent reaches every child.
  */
+
+import type { DefaultEventsMap, EventNames, EventParams, EventsMap } from "@ladder/protocol";
 import { Namespace } from "./namespace.js";
 import type { FetchedSocket } from "./remote-socket.js";
 import type { Server } from "./server.js";
-import type {
-  DefaultEventsMap,
-  DefaultSocketData,
-  EventNames,
-  EventParams,
-  EventsMap,
-} from "./typed-events.js";
+import type { DefaultSocketData } from "./typed-events.js";
 
 export type NamespaceMatcher =
   | RegExp

@@ -2,17 +2,18 @@
  * A socket returned by fetchSockets(): its data, plus the operations that work wherever it lives (they travel
  * through the adapter, addressed to the socket's own room).
  */
-import type { RemoteSocketData, Room, SocketId } from "./adapter.js";
-import { BroadcastOperator, type OperatorNamespace } from "./broadcast-operator.js";
-import type { Handshake } from "./handshake.js";
+
 import type {
   DecorateAcknowledgementsWithMultipleResponses,
   DefaultEventsMap,
-  DefaultSocketData,
   EventNames,
   EventParams,
   EventsMap,
-} from "./typed-events.js";
+} from "@ladder/protocol";
+import type { RemoteSocketData, Room, SocketId } from "./adapter.js";
+import { BroadcastOperator, type OperatorNamespace } from "./broadcast-operator.js";
+import type { Handshake } from "./handshake.js";
+import type { DefaultSocketData } from "./typed-events.js";
 
 /** What fetchSockets() returns for each socket: a local Socket or a RemoteSocket, both of this shape. */
 export interface FetchedSocket<

@@ -11,7 +11,17 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Server as HttpsServer } from "node:https";
-import type { DecoderOptions } from "@ladder/protocol";
+import type {
+  AllButLast,
+  DecoderOptions,
+  DecorateAcknowledgementsWithMultipleResponses,
+  DefaultEventsMap,
+  EventListener,
+  EventNames,
+  EventParams,
+  EventsMap,
+  RemoveAcknowledgements,
+} from "@ladder/protocol";
 import { Engine } from "../engine/engine.js";
 import type { AdapterFactory } from "./adapter.js";
 import type { BroadcastOperator } from "./broadcast-operator.js";
@@ -34,17 +44,7 @@ import {
   type ServerOptions,
 } from "./server-options.js";
 import type { Socket } from "./socket.js";
-import type {
-  AllButLast,
-  DecorateAcknowledgementsWithMultipleResponses,
-  DefaultEventsMap,
-  DefaultSocketData,
-  EventListener,
-  EventNames,
-  EventParams,
-  EventsMap,
-  RemoveAcknowledgements,
-} from "./typed-events.js";
+import type { DefaultSocketData } from "./typed-events.js";
 
 export type { ConnectionStateRecoveryOptions, ServerOptions } from "./server-options.js";
 

@@ -3,8 +3,9 @@
  * outgoing events, and per-socket middleware registration. A base class rather than a helper object so the
  * send/receive paths read these fields directly, with no extra hop per message.
  */
+
+import type { EventListener, EventNames, EventsMap } from "@ladder/protocol";
 import { BaseEmitter, emitLocal } from "./emitter.js";
-import type { EventListener, EventNames, EventsMap } from "./typed-events.js";
 
 /** socket.io's disconnect reasons. */
 export type DisconnectReason =

@@ -3,7 +3,18 @@
  * (the acks map, flags, catch-all listeners and the handshake object are created only when first needed) because
  * an idle socket should cost little heap.
  */
-import { encodeSocketPacket, type SocketPacket } from "@ladder/protocol";
+import {
+  type AckResult,
+  type AllButLast,
+  type DecorateAcknowledgements,
+  type DefaultEventsMap,
+  type EventNames,
+  type EventNamesWithAck,
+  type EventParams,
+  type EventsMap,
+  encodeSocketPacket,
+  type SocketPacket,
+} from "@ladder/protocol";
 import { type AckCallback, addDirectAck, type PendingAck, rejectAcks, settleAck } from "./acks.js";
 import type { BroadcastAckHandler, PersistedSession, RestoredSession, Room, SendOptions } from "./adapter.js";
 import { BroadcastOperator } from "./broadcast-operator.js";
@@ -17,17 +28,7 @@ import type { Namespace } from "./namespace.js";
 import { isRecoverable, persistForRecovery } from "./recovery-store.js";
 import { isReservedName } from "./reserved.js";
 import { type DisconnectReason, SocketListeners } from "./socket-listeners.js";
-import type {
-  AckResult,
-  AllButLast,
-  DecorateAcknowledgements,
-  DefaultEventsMap,
-  DefaultSocketData,
-  EventNames,
-  EventNamesWithAck,
-  EventParams,
-  EventsMap,
-} from "./typed-events.js";
+import type { DefaultSocketData } from "./typed-events.js";
 
 const EVENT = 2;
 const ACK = 3;
