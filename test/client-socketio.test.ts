@@ -74,11 +74,28 @@ for (const kind of SERVER_KINDS)
         const client = connect();
         const echoes: unknown[][] = [];
         client.on("chat", (...args: unknown[]) => echoes.push(args));
+        // The engine's upgrade events carry the transport object, as engine.io-client's do (code written for
+        // socket.io-client reads `transport.name` from them). Subscribed on open, before any probe can finish.
+        const upgrades: unknown[][] = [];
+        client.io.on("open", () => {
+          client.io.engine!.on("upgrading", (t) => upgrades.push(["upgrading", t.name]));
+          client.io.engine!.on("upgrade", (t) =>
+            upgrades.push(["upgrade", t.name, t === client.io.engine!.transport]),
+          );
+        });
         await once(client, "connect");
         expect(client.connected).to.equal(true);
         expect(client.id).to.be.a("string");
         if (mode.final !== client.io.engine!.transport!.name) await once(client.io.engine!, "upgrade");
         expect(client.io.engine!.transport!.name).to.equal(mode.final);
+        expect(upgrades).to.deep.equal(
+          mode.transports.length > 1
+            ? [
+                ["upgrading", "websocket"],
+                ["upgrade", "websocket", true],
+              ]
+            : [],
+        );
         for (let i = 0; i < 20; i++) client.emit("chat", "m" + i, { n: i }, [i, null, "ü€😀"]);
         await until(() => echoes.length === 20, "20 echoes");
         expect(received.map((a) => a[0])).to.deep.equal(Array.from({ length: 20 }, (_, i) => "m" + i));

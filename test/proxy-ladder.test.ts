@@ -67,8 +67,8 @@ describe("proxies: the transport ladder ends on the best transport the path allo
         a.io.on("open", () => {
           const engine = a.io.engine as EngineSocket;
           events.push(engine.transport!.name);
-          engine.on("upgrade", (name) => {
-            events.push(name);
+          engine.on("upgrade", (t) => {
+            events.push(t.name);
             settledAt = Date.now();
           });
           engine.on("upgradeError", (err) => {

@@ -50,7 +50,7 @@ async function climb(
   const s = new EngineSocket(url, opts);
   const path: string[] = [];
   s.on("open", () => path.push(s.transport!.name));
-  s.on("upgrade", (name) => path.push(name));
+  s.on("upgrade", (t) => path.push(t.name));
   await until(() => s.transport?.name === final && s.readyState === "open" && path.length > 0, `on ${final}`);
   return { s, path };
 }

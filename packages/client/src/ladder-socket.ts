@@ -87,7 +87,7 @@ export class LadderSocket {
     engine.on("message", (data) => {
       if (this._state === 1) this._fire("message", { data: this._binary(data) });
     });
-    engine.on("upgrade", (transport) => this._fire("upgrade", { transport }));
+    engine.on("upgrade", (t) => this._fire("upgrade", { transport: t.name }));
     engine.on("error", (error) => this._fire("error", { error }));
     engine.on("close", (reason) => {
       const wasClean = reason === "forced close";

@@ -9,7 +9,7 @@ export interface ProbeHost {
   _timers: Timers;
   _upgradeTimeout: number;
   /** Called after `3probe`: the session stops flushing until the switch (packets wait in its buffer). */
-  _beginUpgrade(name: string): void;
+  _beginUpgrade(t: Transport): void;
   /** The probe ended: on success (`err` null, `5` already sent on `t`) the session switches to `t`. */
   _probed(t: Transport, err: LadderClientError | null): void;
 }
@@ -39,7 +39,7 @@ export function probe(host: ProbeHost, t: Transport): () => void {
     .on("packet", (packet) => {
       if (packet.type !== "pong" || packet.data !== "probe") return fail("unexpected packet " + packet.type);
       if (host.readyState !== "open") return fail("session closed");
-      host._beginUpgrade(t.name);
+      host._beginUpgrade(t);
       host.transport!.pause(() => {
         if (finished) return;
         if (host.readyState !== "open" || t.readyState !== "open") fail("closed while pausing");

@@ -173,9 +173,9 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   }
 
   /** @internal (called by the probe) */
-  _beginUpgrade(name: string): void {
+  _beginUpgrade(next: Transport): void {
     this._upgrading = true;
-    this.emit("upgrading", name);
+    this.emit("upgrading", next);
   }
 
   /** @internal (called by the probe) */
@@ -192,7 +192,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
       if (this._origin) rememberTransport(this._origin, name);
     }
     this._upgrading = false;
-    if (!err) this.emit("upgrade", name);
+    if (!err) this.emit("upgrade", next);
     else if (this.readyState === "open") this.emit("upgradeError", err);
     this._flush();
     this._probeNext();

@@ -1,6 +1,6 @@
 import type { EnginePacket, Handshake } from "@ladder/protocol";
 import type { LadderClientError } from "../errors.js";
-import type { CloseDetails } from "../transports/transport.js";
+import type { CloseDetails, Transport } from "../transports/transport.js";
 
 /** What the application can send: text, or binary in any form. */
 export type EngineData = string | ArrayBuffer | ArrayBufferView;
@@ -15,10 +15,10 @@ export type EngineSocketEvents = {
   ping: [];
   flush: [];
   drain: [];
-  /** The probe of a better transport answered; the switch is under way. */
-  upgrading: [transport: string];
-  /** The session now runs on this transport. */
-  upgrade: [transport: string];
+  /** The probe of a better transport answered; the switch is under way (the transport object, as engine.io-client). */
+  upgrading: [transport: Transport];
+  /** The session now runs on this transport (the transport object, as engine.io-client; `.name` is its name). */
+  upgrade: [transport: Transport];
   upgradeError: [err: LadderClientError];
   error: [err: LadderClientError];
   close: [reason: string, details?: CloseDetails | LadderClientError];

@@ -4,6 +4,7 @@ import type { EngineOptions } from "../engine/options.js";
 import { EngineSocket } from "../engine/session.js";
 import { clientError, type LadderClientError } from "../errors.js";
 import { defaultTimers, type Timers } from "../timers.js";
+import type { Transport } from "../transports/transport.js";
 import { Backoff } from "./backoff.js";
 import { Socket, type SocketOptions } from "./socket.js";
 
@@ -159,7 +160,7 @@ export class Manager extends Emitter<ManagerEvents> {
         this.emit("error", err);
       }),
       on(engine, "close", (reason: string, details?: unknown) => this._onClose(reason, details)),
-      on(engine, "upgrade", (name: string) => this.emit("transport", name)),
+      on(engine, "upgrade", (t: Transport) => this.emit("transport", t.name)),
     );
     this.emit("open");
     if (engine.transport) this.emit("transport", engine.transport.name);
