@@ -11,4 +11,8 @@ export default defineConfig({
   target: "es2020",
   // `ws` is a runtime dependency for Node only; bundlers for browsers drop it via the "browser" field.
   external: ["ws", "@ladder/protocol"],
+  // CommonJS as socket.io-client's: `const io = require("@ladder/client")` is the io function, which also carries
+  // every named export (`require(...).io`, `.Manager`, `.default`...).
+  footer: ({ format }) =>
+    format === "cjs" ? { js: "module.exports = Object.assign(module.exports.io, module.exports);" } : undefined,
 });

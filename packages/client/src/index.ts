@@ -7,7 +7,7 @@ export {
   type EngineState,
 } from "./engine/session.js";
 export { CLIENT_ERRORS, type ClientErrorCode, clientError, type LadderClientError } from "./errors.js";
-export { type IoOptions, io, io as connect } from "./io.js";
+export { type IoOptions, io, io as connect, io as default } from "./io.js";
 export {
   type LadderEvent,
   type LadderEventListener,

@@ -86,10 +86,58 @@ export class Manager extends Emitter<ManagerEvents> {
     if (o.autoConnect !== false) this.open();
   }
 
-  /** Sets/reads whether to reconnect. */
-  reconnection(value?: boolean): boolean {
-    if (value !== undefined) this._reconnection = value;
-    return this._reconnection;
+  // Option accessors as socket.io-client's Manager has them: without an argument the current value, with one the
+  // manager (for chaining). They act on the next (re)connection attempt.
+
+  /** Whether to reconnect; `false` also stops a reconnection loop under way. */
+  reconnection(): boolean;
+  reconnection(value: boolean): this;
+  reconnection(value?: boolean): boolean | this {
+    if (value === undefined) return this._reconnection;
+    this._reconnection = value;
+    if (!value) this._skipReconnect = true;
+    return this;
+  }
+
+  /** Attempts before `reconnect_failed` (default Infinity). */
+  reconnectionAttempts(): number;
+  reconnectionAttempts(value: number): this;
+  reconnectionAttempts(value?: number): number | this {
+    const o = this.opts;
+    if (value === undefined) return o.reconnectionAttempts !== undefined ? o.reconnectionAttempts : Infinity;
+    o.reconnectionAttempts = value;
+    return this;
+  }
+
+  /** First reconnection delay in ms (the backoff's minimum). */
+  reconnectionDelay(): number;
+  reconnectionDelay(value: number): this;
+  reconnectionDelay(value?: number): number | this {
+    return value === undefined ? this.backoff.min : ((this.backoff.min = value), this);
+  }
+
+  /** Largest reconnection delay in ms. */
+  reconnectionDelayMax(): number;
+  reconnectionDelayMax(value: number): this;
+  reconnectionDelayMax(value?: number): number | this {
+    return value === undefined ? this.backoff.max : ((this.backoff.max = value), this);
+  }
+
+  /** Jitter fraction 0..1 of every delay. */
+  randomizationFactor(): number;
+  randomizationFactor(value: number): this;
+  randomizationFactor(value?: number): number | this {
+    return value === undefined ? this.backoff.jitter : ((this.backoff.jitter = value), this);
+  }
+
+  /** Connection (handshake) timeout in ms, or false. */
+  timeout(): number | false;
+  timeout(value: number | false): this;
+  timeout(value?: number | false): number | false | this {
+    const o = this.opts;
+    if (value === undefined) return o.timeout !== undefined ? o.timeout : 20000;
+    o.timeout = value;
+    return this;
   }
 
   /** Opens the connection (no-op while open or opening); `callback(err?)` reports the outcome. */
