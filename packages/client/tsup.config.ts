@@ -14,5 +14,7 @@ export default defineConfig({
   // CommonJS as socket.io-client's: `const io = require("@ladder/client")` is the io function, which also carries
   // every named export (`require(...).io`, `.Manager`, `.default`...).
   footer: ({ format }) =>
-    format === "cjs" ? { js: "module.exports = Object.assign(module.exports.io, module.exports);" } : undefined,
+    format === "cjs"
+      ? { js: "module.exports = Object.assign(module.exports.io, module.exports);" }
+      : undefined,
 });

@@ -113,21 +113,27 @@ export class Manager extends Emitter<ManagerEvents> {
   reconnectionDelay(): number;
   reconnectionDelay(value: number): this;
   reconnectionDelay(value?: number): number | this {
-    return value === undefined ? this.backoff.min : ((this.backoff.min = value), this);
+    if (value === undefined) return this.backoff.min;
+    this.backoff.min = value;
+    return this;
   }
 
   /** Largest reconnection delay in ms. */
   reconnectionDelayMax(): number;
   reconnectionDelayMax(value: number): this;
   reconnectionDelayMax(value?: number): number | this {
-    return value === undefined ? this.backoff.max : ((this.backoff.max = value), this);
+    if (value === undefined) return this.backoff.max;
+    this.backoff.max = value;
+    return this;
   }
 
   /** Jitter fraction 0..1 of every delay. */
   randomizationFactor(): number;
   randomizationFactor(value: number): this;
   randomizationFactor(value?: number): number | this {
-    return value === undefined ? this.backoff.jitter : ((this.backoff.jitter = value), this);
+    if (value === undefined) return this.backoff.jitter;
+    this.backoff.jitter = value;
+    return this;
   }
 
   /** Connection (handshake) timeout in ms, or false. */
