@@ -129,6 +129,26 @@ for (const srv of SERVERS) {
         await until(() => server.closes.length === 1, "server-side close");
       });
 
+      it("close() while CONNECTING fails the connection as browsers do (error, then 1006 unclean); a long reason is a SyntaxError", async () => {
+        const ws = new LadderSocket(server.url, { transports });
+        const events: string[] = [];
+        ws.onopen = () => events.push("open");
+        ws.onerror = () => events.push("error");
+        const closed = new Promise<LadderEvent>((r) => {
+          ws.onclose = r;
+        });
+        expect(() => ws.close(1000, "é".repeat(62)))
+          .to.throw()
+          .with.property("name", "SyntaxError");
+        expect(ws.readyState).to.equal(ws.CONNECTING);
+        ws.close(1000, "é".repeat(61) + "x");
+        expect(ws.readyState).to.equal(ws.CLOSING);
+        const ev = await closed;
+        expect(events).to.deep.equal(["error"]);
+        expect([ev.code, ev.wasClean]).to.deep.equal([1006, false]);
+        expect(ws.readyState).to.equal(ws.CLOSED);
+      });
+
       it("reports an abnormal close (1006) when the server goes away", async () => {
         const ws = new LadderSocket(server.url, { transports });
         await new Promise((r) => ws.addEventListener("open", r));

@@ -18,6 +18,7 @@ export const CLIENT_ERRORS = {
   LADDER_ERR_CLIENT_NO_PROMISE: "Promise is not available in this environment; use the callback form",
   LADDER_ERR_CLIENT_INVALID_STATE: "the socket is not in a state that allows this operation",
   LADDER_ERR_CLIENT_INVALID_ACCESS: "close code must be 1000 or in 3000-4999",
+  LADDER_ERR_CLIENT_CLOSE_REASON: "close reason longer than 123 UTF-8 bytes",
 } as const;
 
 /** A stable client error code. */

@@ -1,3 +1,4 @@
+import { utf8ByteLength } from "@ladder/protocol";
 import type { EngineOptions } from "./engine/options.js";
 import { type EngineData, EngineSocket } from "./engine/session.js";
 import { clientError } from "./errors.js";
@@ -90,7 +91,9 @@ export class LadderSocket {
     engine.on("upgrade", (t) => this._fire("upgrade", { transport: t.name }));
     engine.on("error", (error) => this._fire("error", { error }));
     engine.on("close", (reason) => {
-      const wasClean = reason === "forced close";
+      // close() while CONNECTING fails the connection, as in browsers: error, then an unclean 1006 close.
+      const wasClean = reason === "forced close" && this._closeCode !== 1006;
+      if (this._closeCode === 1006) this._fire("error");
       const code = wasClean ? (this._closeCode !== undefined ? this._closeCode : 1005) : 1006;
       // As in browsers, CLOSED and the close event come in a later task: close() returns in CLOSING.
       nextTick(() => {
@@ -124,12 +127,17 @@ export class LadderSocket {
     if (this._state === 1) this.engine.send(data as EngineData);
   }
 
-  /** Closes; `code` must be 1000 or 3000-4999. The close event carries the code and reason given here. */
+  /**
+   * Closes; `code` must be 1000 or 3000-4999 and `reason` at most 123 UTF-8 bytes. The close event carries the code
+   * and reason given here (while CONNECTING: an error event, then 1006 unclean, as browsers do).
+   */
   close(code?: number, reason?: string): void {
     if (code !== undefined && code !== 1000 && (code < 3000 || code > 4999))
       throw clientError("LADDER_ERR_CLIENT_INVALID_ACCESS", "", { name: "InvalidAccessError" });
+    if (reason && utf8ByteLength(reason) > 123)
+      throw clientError("LADDER_ERR_CLIENT_CLOSE_REASON", "", { name: "SyntaxError" });
     if (this._state >= 2) return;
-    this._closeCode = code;
+    this._closeCode = this._state ? code : 1006;
     this._closeReason = reason || "";
     this._state = 2;
     this.engine.close();
