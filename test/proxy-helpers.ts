@@ -82,7 +82,30 @@ http {
 }
 `,
   );
-  const child: ChildProcess = spawn(NGINX, ["-c", join(dir, "nginx.conf"), "-p", dir], { stdio: "ignore" });
+  return runProxy(
+    "nginx",
+    NGINX,
+    ["-c", join(dir, "nginx.conf"), "-p", dir],
+    dir,
+    port,
+    join(dir, "error.log"),
+  );
+}
+
+/** Starts a proxy process on `port` with its config in `dir`; resolves once it accepts connections. */
+async function runProxy(
+  what: string,
+  command: string,
+  args: string[],
+  dir: string,
+  port: number,
+  logFile: string,
+): Promise<RunningProxy> {
+  const child: ChildProcess = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   let ready = false;
   for (let i = 0; i < 100 && !ready; i++) {
@@ -90,9 +113,9 @@ http {
     if (!ready) await new Promise((r) => setTimeout(r, 50));
   }
   if (!ready) {
-    const log = existsSync(join(dir, "error.log")) ? readFileSync(join(dir, "error.log"), "utf8") : "";
+    const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
     child.kill("SIGKILL");
-    throw new Error(`nginx did not start: ${log}`);
+    throw new Error(`${what} did not start: ${log}${stderr}`);
   }
   return {
     port,
@@ -104,6 +127,44 @@ http {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export const HAPROXY = "/usr/sbin/haproxy";
+
+export function hasHaproxy(): boolean {
+  return existsSync(HAPROXY);
+}
+
+/**
+ * A real haproxy balancing round-robin over `upstreamPorts` with cookie-based sticky sessions (`cookie ... insert`,
+ * as load balancers commonly do): a request that carries the cookie goes to the node that set it, one without it
+ * to the next node in turn. WebSocket passes (tunnel). `option http-no-delay`: without it haproxy holds the small
+ * parts of a streaming response for ~200 ms each (see @ladder/server's README, "Behind a proxy").
+ */
+export async function startStickyHaproxy(upstreamPorts: number[]): Promise<RunningProxy> {
+  const dir = mkdtempSync(join(tmpdir(), "ladder-proxy-haproxy-"));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, "haproxy.cfg"),
+    `global
+  maxconn 256
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout tunnel 60s
+frontend fe
+  bind 127.0.0.1:${port}
+  default_backend nodes
+backend nodes
+  balance roundrobin
+  option http-no-delay
+  cookie LADDERNODE insert indirect nocache
+${upstreamPorts.map((p, i) => `  server n${i} 127.0.0.1:${p} cookie n${i}`).join("\n")}
+`,
+  );
+  return runProxy("haproxy", HAPROXY, ["-db", "-f", join(dir, "haproxy.cfg")], dir, port, "");
 }
 
 /**

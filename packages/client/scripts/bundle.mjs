@@ -158,11 +158,22 @@ const codeOnlyErrors = {
   },
 };
 
+// Browsers keep cookies themselves: the Node cookie jar (and tough-cookie with it) stays out of every bundle.
+const noCookieJar = {
+  name: "no-cookie-jar",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]transports[\\/]cookie-jar\.ts$/ }, () => ({
+      contents: "export const createCookieJar = () => null;",
+      loader: "ts",
+    }));
+  },
+};
+
 const common = {
   entryPoints: [entry],
   bundle: true,
   platform: "browser",
-  plugins: [noWs, leanProtocol, leanStreamParser, codeOnlyErrors, nativeUtf8],
+  plugins: [noWs, noCookieJar, leanProtocol, leanStreamParser, codeOnlyErrors, nativeUtf8],
   inject: [join(root, "scripts/global-shim.js")],
   define: { globalThis: "__ladderGlobal" },
   write: false,
@@ -201,6 +212,7 @@ const modern = await esb({
   target: "es2018",
   plugins: [
     noWs,
+    noCookieJar,
     leanProtocol,
     leanStreamParser,
     codeOnlyErrors,
@@ -244,6 +256,7 @@ async function legacyBuild(entryPoint, plugins) {
 const legacy = {
   code: await legacyBuild(globalEntry, [
     noWs,
+    noCookieJar,
     leanProtocol,
     codeOnlyErrors,
     noStreaming,
@@ -254,6 +267,7 @@ writeFileSync(join(dist, "ladder.legacy.min.js"), legacy.code);
 const legacyStreamingCode = await legacyBuild(join(root, "scripts/legacy-streaming-entry.ts"), [
   fromLegacyCore,
   noWs,
+  noCookieJar,
   leanProtocol,
   leanStreamParser,
   codeOnlyErrors,

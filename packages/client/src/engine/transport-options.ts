@@ -1,4 +1,5 @@
 import { defaultTimers } from "../timers.js";
+import { createCookieJar } from "../transports/cookie-jar.js";
 import type { TransportOptions } from "../transports/transport.js";
 import { assign, decodeQuery, hasOwn, parseUrl } from "../url.js";
 import type { EngineOptions } from "./options.js";
@@ -43,5 +44,7 @@ export function transportOptions(uri: string | undefined, o: EngineOptions): Ses
     requestTimeout: o.requestTimeout || 0,
     forceJSONP: !!o.forceJSONP,
     jsonp: o.jsonp !== false,
+    // Outside browsers, with withCredentials, the session keeps its cookies itself (sticky sessions; cookie-jar.ts).
+    cookieJar: createCookieJar(!!o.withCredentials),
   });
 }

@@ -1,4 +1,4 @@
-import { assign } from "../url.js";
+import { keepCookies, requestHeaders } from "./headers.js";
 import { Polling } from "./polling.js";
 
 interface AbortControllerLike {
@@ -43,7 +43,7 @@ export class PollingFetch extends Polling {
   ): void {
     const o = this.opts;
     const method = body === undefined ? "GET" : "POST";
-    const headers: Record<string, string> = assign({}, o.extraHeaders);
+    const headers = requestHeaders(o, uri);
     if (body !== undefined) headers["content-type"] = "text/plain;charset=UTF-8";
     const timers = o.timers;
     let timer: unknown = null;
@@ -77,14 +77,16 @@ export class PollingFetch extends Polling {
     ).fetch;
     doFetch(uri, init).then(
       // The body is read even on an error status, so the connection can be reused (and does not keep Node alive).
-      (res) =>
-        res.text().then(
+      (res) => {
+        keepCookies(o, uri, res);
+        return res.text().then(
           (text) => {
             if (!res.ok) fail(res.status);
             else if (settle()) onLoad(text);
           },
           (err) => fail(res.ok ? err : res.status),
-        ),
+        );
+      },
       (err) => {
         // An abort we asked for (close) is not an error of the session.
         if (ctl && this._get !== ctl && body === undefined) settle();
@@ -96,6 +98,7 @@ export class PollingFetch extends Polling {
 
 interface FetchResponse {
   ok: boolean;
+  headers: unknown;
   status: number;
   text(): PromiseLike<string>;
 }

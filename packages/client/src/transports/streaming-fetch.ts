@@ -1,4 +1,4 @@
-import { assign } from "../url.js";
+import { keepCookies, requestHeaders } from "./headers.js";
 import type { StreamRequest } from "./streaming-readers.js";
 
 // The streaming reader over fetch: the response body's ReadableStream, chunks as bytes (see streaming-readers.ts).
@@ -38,7 +38,7 @@ const fetchRequest: StreamRequest = (method, url, body, o, on) => {
     }
   };
   const fail = (error: unknown): void => end(error || "fetch error");
-  const headers: Record<string, string> = assign({}, o.extraHeaders);
+  const headers = requestHeaders(o, url);
   if (body !== null) headers["content-type"] = CONTENT_TYPE;
   globalFetch()!(url, {
     method,
@@ -48,6 +48,7 @@ const fetchRequest: StreamRequest = (method, url, body, o, on) => {
     cache: "no-store",
     signal: ctl ? ctl.signal : undefined,
   }).then((res) => {
+    keepCookies(o, url, res);
     if (!live) return;
     on._head(res.status, res.headers.get("content-type"));
     const r = res.body ? res.body.getReader() : null;

@@ -49,6 +49,16 @@ export interface TransportOptions {
   wsOptions?: Record<string, unknown>;
   /** Streaming: ms for the first part to arrive before the path is deemed buffering (0 = never). */
   streamingTimeout?: number;
+  /** The session's cookies outside browsers (with `withCredentials`; see cookie-jar.ts); null in browsers. */
+  cookieJar?: CookieJarLike | null;
+}
+
+/** What the transports need of a cookie jar. */
+export interface CookieJarLike {
+  /** The Cookie header value for a request to `url` ("" when none). */
+  header(url: string): string;
+  /** Keeps the Set-Cookie header values of a response from `url`. */
+  store(url: string, setCookies: string[]): void;
 }
 
 /** Why a transport closed, for `disconnect` details. */

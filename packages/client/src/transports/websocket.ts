@@ -1,6 +1,7 @@
 import { decodePacket, type EnginePacket, encodePacket } from "@ladder/protocol";
 import { nextTick } from "../timers.js";
 import { assign } from "../url.js";
+import { requestHeaders } from "./headers.js";
 import { NodeWebSocket } from "./node-websocket.js";
 import {
   Transport,
@@ -41,7 +42,13 @@ export class WebSocketTransport extends Transport {
       // folds away there. Some old browsers reject an undefined `protocols`, hence the two browser forms.
       ws =
         NodeWebSocket && Ctor === NodeWebSocket
-          ? new Ctor(uri, o.protocols, assign({}, o.wsOptions, o.extraHeaders && { headers: o.extraHeaders }))
+          ? new Ctor(
+              uri,
+              o.protocols,
+              assign({}, o.wsOptions, {
+                headers: assign({}, o.wsOptions && (o.wsOptions.headers as object), requestHeaders(o, uri)),
+              }),
+            )
           : o.protocols
             ? new Ctor(uri, o.protocols)
             : new Ctor(uri);
