@@ -158,12 +158,17 @@ const codeOnlyErrors = {
   },
 };
 
-// Browsers keep cookies themselves: the Node cookie jar (and tough-cookie with it) stays out of every bundle.
-const noCookieJar = {
-  name: "no-cookie-jar",
+// Browsers keep cookies and decide TLS themselves: the Node cookie jar and TLS setup (and tough-cookie and undici
+// with them) stay out of every bundle.
+const noNodeHttp = {
+  name: "no-node-http",
   setup(b) {
     b.onLoad({ filter: /[\\/]transports[\\/]cookie-jar\.ts$/ }, () => ({
       contents: "export const createCookieJar = () => null;",
+      loader: "ts",
+    }));
+    b.onLoad({ filter: /[\\/]transports[\\/]node-tls\.ts$/ }, () => ({
+      contents: "export const nodeTls = () => null;",
       loader: "ts",
     }));
   },
@@ -173,7 +178,7 @@ const common = {
   entryPoints: [entry],
   bundle: true,
   platform: "browser",
-  plugins: [noWs, noCookieJar, leanProtocol, leanStreamParser, codeOnlyErrors, nativeUtf8],
+  plugins: [noWs, noNodeHttp, leanProtocol, leanStreamParser, codeOnlyErrors, nativeUtf8],
   inject: [join(root, "scripts/global-shim.js")],
   define: { globalThis: "__ladderGlobal" },
   write: false,
@@ -212,7 +217,7 @@ const modern = await esb({
   target: "es2018",
   plugins: [
     noWs,
-    noCookieJar,
+    noNodeHttp,
     leanProtocol,
     leanStreamParser,
     codeOnlyErrors,
@@ -256,7 +261,7 @@ async function legacyBuild(entryPoint, plugins) {
 const legacy = {
   code: await legacyBuild(globalEntry, [
     noWs,
-    noCookieJar,
+    noNodeHttp,
     leanProtocol,
     codeOnlyErrors,
     noStreaming,
@@ -267,7 +272,7 @@ writeFileSync(join(dist, "ladder.legacy.min.js"), legacy.code);
 const legacyStreamingCode = await legacyBuild(join(root, "scripts/legacy-streaming-entry.ts"), [
   fromLegacyCore,
   noWs,
-  noCookieJar,
+  noNodeHttp,
   leanProtocol,
   leanStreamParser,
   codeOnlyErrors,

@@ -58,8 +58,23 @@ export interface EngineOptions {
   /** A WebSocket implementation to use instead of `ws` (Node) / the global (browsers). */
   WebSocket?: WebSocketConstructor;
   protocols?: string | string[];
-  /** Options for the `ws` constructor in Node (agent, TLS...). */
+  /** Options for the `ws` constructor in Node (agent, ...). */
   wsOptions?: Record<string, unknown>;
+  // TLS in Node (as socket.io-client's Node options), for polling, streaming and WebSocket alike; browsers ignore
+  // them. E.g. `{ ca: fs.readFileSync("dev-ca.pem") }`, or `{ rejectUnauthorized: false }` for a self-signed
+  // development server.
+  /** Certificate authorities to trust (PEM). */
+  ca?: string | Uint8Array | Array<string | Uint8Array>;
+  /** Client certificate (PEM). */
+  cert?: string | Uint8Array | Array<string | Uint8Array>;
+  /** Client private key (PEM). */
+  key?: string | Uint8Array | Array<string | Uint8Array>;
+  /** Client certificate and key as PKCS#12. */
+  pfx?: string | Uint8Array | Array<string | Uint8Array>;
+  passphrase?: string;
+  ciphers?: string;
+  /** Verify the server's certificate. Default true. */
+  rejectUnauthorized?: boolean;
   /** Received binary type. Default "nodebuffer" where Buffer exists, else "arraybuffer". */
   binaryType?: BinaryType;
   /** Injected clock. */

@@ -1,5 +1,6 @@
 import { defaultTimers } from "../timers.js";
 import { createCookieJar } from "../transports/cookie-jar.js";
+import { nodeTls } from "../transports/node-tls.js";
 import type { TransportOptions } from "../transports/transport.js";
 import { assign, decodeQuery, hasOwn, parseUrl } from "../url.js";
 import type { EngineOptions } from "./options.js";
@@ -46,5 +47,6 @@ export function transportOptions(uri: string | undefined, o: EngineOptions): Ses
     jsonp: o.jsonp !== false,
     // Outside browsers, with withCredentials, the session keeps its cookies itself (sticky sessions; cookie-jar.ts).
     cookieJar: createCookieJar(!!o.withCredentials),
+    tls: nodeTls(o as Record<string, unknown>),
   });
 }

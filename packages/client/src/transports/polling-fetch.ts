@@ -72,6 +72,7 @@ export class PollingFetch extends Polling {
     };
     if (body !== undefined) init.body = body;
     if (ctl) init.signal = ctl.signal;
+    if (o.tls) init.dispatcher = o.tls.dispatcher;
     const doFetch = (
       globalThis as unknown as { fetch: (u: string, i: unknown) => PromiseLike<FetchResponse> }
     ).fetch;

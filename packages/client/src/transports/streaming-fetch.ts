@@ -47,6 +47,7 @@ const fetchRequest: StreamRequest = (method, url, body, o, on) => {
     credentials: o.withCredentials ? "include" : "same-origin",
     cache: "no-store",
     signal: ctl ? ctl.signal : undefined,
+    dispatcher: o.tls ? o.tls.dispatcher : undefined,
   }).then((res) => {
     keepCookies(o, url, res);
     if (!live) return;

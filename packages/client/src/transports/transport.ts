@@ -3,6 +3,7 @@ import { Emitter } from "../emitter.js";
 import { clientError, type LadderClientError } from "../errors.js";
 import type { Timers } from "../timers.js";
 import { assign, encodeQuery } from "../url.js";
+import type { NodeTls } from "./node-tls.js";
 
 /** A WebSocket constructor as the browser or the `ws` package provides it. */
 export interface WebSocketConstructor {
@@ -51,6 +52,8 @@ export interface TransportOptions {
   streamingTimeout?: number;
   /** The session's cookies outside browsers (with `withCredentials`; see cookie-jar.ts); null in browsers. */
   cookieJar?: CookieJarLike | null;
+  /** TLS options in Node and the fetch dispatcher applying them (node-tls.ts); null when none or in browsers. */
+  tls?: NodeTls | null;
 }
 
 /** What the transports need of a cookie jar. */

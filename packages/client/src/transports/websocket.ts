@@ -45,7 +45,7 @@ export class WebSocketTransport extends Transport {
           ? new Ctor(
               uri,
               o.protocols,
-              assign({}, o.wsOptions, {
+              assign(assign({}, o.tls?.options), o.wsOptions, {
                 headers: assign({}, o.wsOptions && (o.wsOptions.headers as object), requestHeaders(o, uri)),
               }),
             )
