@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the test suite drives (headless Chromium, nginx, haproxy, duktape); each is installed only when its command is missing.
+# Debian packages the test suite drives (headless Chromium, nginx, haproxy, duktape, openssl); each is installed only when its command is missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v duk >/dev/null 2>&1 || need+=(duktape)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
