@@ -4,7 +4,9 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import ioDefault, { io, Manager } from "@ladder/client";
+import { Server } from "@ladder/server";
 import { expect } from "chai";
+import { once, until } from "./client-helpers.js";
 
 /** A loopback port nobody listens on (bound, then released). */
 async function deadPort(): Promise<number> {
@@ -90,5 +92,42 @@ describe("client: socket.io-client's module shape and Manager accessors", () => 
     expect(attempts).to.equal(2);
     expect(m.reconnection()).to.equal(false);
     m.disconnect();
+  });
+
+  it("transportOptions: per-transport options over the shared ones (headers for polling only, others for the WebSocket)", async () => {
+    const http = createServer();
+    const seen: string[] = [];
+    const server = new Server(http);
+    // After the Server attached (it takes over the request listeners), in front of it.
+    http.prependListener("request", (req) => {
+      seen.push(
+        `${/transport=(\w+)/.exec(req.url ?? "")?.[1]} ${req.headers["x-t"]} ${req.headers["x-all"]}`,
+      );
+    });
+    http.prependListener("upgrade", (req) =>
+      seen.push(`upgrade ${req.headers["x-t"]} ${req.headers["x-all"]}`),
+    );
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    const s = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+      forceNew: true,
+      transports: ["polling", "websocket"],
+      extraHeaders: { "x-all": "shared" },
+      transportOptions: {
+        polling: { extraHeaders: { "x-t": "polling" } },
+        websocket: { extraHeaders: { "x-t": "websocket", "x-all": "ws" } },
+      },
+    });
+    try {
+      await once(s, "connect");
+      await until(() => s.io.engine?.transport?.name === "websocket", "the upgrade");
+      expect(seen.length).to.be.greaterThan(1);
+      // Shallow, as socket.io-client: a transport's extraHeaders replace the shared ones.
+      for (const line of seen.filter((l) => l.startsWith("polling")))
+        expect(line).to.equal("polling polling undefined");
+      expect(seen.filter((l) => l.startsWith("upgrade"))).to.deep.equal(["upgrade websocket ws"]);
+    } finally {
+      s.disconnect();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

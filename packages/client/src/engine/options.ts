@@ -36,6 +36,11 @@ export interface EngineOptions {
    * buffer (a store-and-forward proxy) and streaming is given up. Default 3000; 0 never gives up.
    */
   streamingTimeout?: number;
+  /**
+   * Options for one transport only, by name, over the others (shallow, as socket.io-client's): e.g.
+   * `{ polling: { extraHeaders: { authorization: "…" } } }`, since a browser's WebSocket cannot send headers.
+   */
+  transportOptions?: { [transport: string]: EngineOptions | undefined };
   /** When the first transport fails before the handshake, try the next one in `transports`. Default false. */
   tryAllTransports?: boolean;
   /** Add a cache-busting parameter to HTTP requests. Default true. */

@@ -105,7 +105,8 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
 
   private _create(name: string): Transport {
     // The query object is shared on purpose: the sid learnt from the handshake reaches the transport in use.
-    return registry[name]!.create(assign({} as TransportOptions, this._topts));
+    const own = this._topts.transportOptions;
+    return registry[name]!.create(assign({} as TransportOptions, this._topts, own && own[name]));
   }
 
   private _setTransport(t: Transport): void {
