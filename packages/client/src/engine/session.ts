@@ -106,6 +106,7 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   private _create(name: string): Transport {
     // The query object is shared on purpose: the sid learnt from the handshake reaches the transport in use.
     const own = this._topts.transportOptions;
+    // biome-ignore lint/complexity/useOptionalChain: smaller than `?.` once down-levelled (ES2018 has no `?.`)
     return registry[name]!.create(assign({} as TransportOptions, this._topts, own && own[name]));
   }
 
