@@ -1,4 +1,4 @@
-import { keepCookies, requestHeaders } from "./headers.js";
+import { fetchInit, keepCookies } from "./fetch-init.js";
 import { Polling } from "./polling.js";
 
 interface AbortControllerLike {
@@ -43,8 +43,6 @@ export class PollingFetch extends Polling {
   ): void {
     const o = this.opts;
     const method = body === undefined ? "GET" : "POST";
-    const headers = requestHeaders(o, uri);
-    if (body !== undefined) headers["content-type"] = "text/plain;charset=UTF-8";
     const timers = o.timers;
     let timer: unknown = null;
     let settled = false;
@@ -64,19 +62,10 @@ export class PollingFetch extends Polling {
         fail(undefined, " timeout");
       }, o.requestTimeout);
     }
-    const init: Record<string, unknown> = {
-      method,
-      headers,
-      credentials: o.withCredentials ? "include" : "same-origin",
-      cache: "no-store",
-    };
-    if (body !== undefined) init.body = body;
-    if (ctl) init.signal = ctl.signal;
-    if (o.tls) init.dispatcher = o.tls.dispatcher;
     const doFetch = (
       globalThis as unknown as { fetch: (u: string, i: unknown) => PromiseLike<FetchResponse> }
     ).fetch;
-    doFetch(uri, init).then(
+    doFetch(uri, fetchInit(o, uri, body === undefined ? null : body, ctl ? ctl.signal : undefined)).then(
       // The body is read even on an error status, so the connection can be reused (and does not keep Node alive).
       (res) => {
         keepCookies(o, uri, res);

@@ -1,4 +1,4 @@
-import { keepCookies, requestHeaders } from "./headers.js";
+import { fetchInit, keepCookies } from "./fetch-init.js";
 import type { StreamRequest } from "./streaming-readers.js";
 
 // The streaming reader over fetch: the response body's ReadableStream, chunks as bytes (see streaming-readers.ts).
@@ -16,8 +16,6 @@ interface FetchResponseLike {
 
 type FetchLike = (url: string, init: Record<string, unknown>) => PromiseLike<FetchResponseLike>;
 
-const CONTENT_TYPE = "text/plain;charset=UTF-8";
-
 function globalFetch(): FetchLike | null {
   const f = (globalThis as { fetch?: FetchLike }).fetch;
   const RS = (globalThis as { ReadableStream?: unknown }).ReadableStream;
@@ -25,7 +23,8 @@ function globalFetch(): FetchLike | null {
 }
 
 /** A request read from fetch body chunks (bytes). */
-const fetchRequest: StreamRequest = (method, url, body, o, on) => {
+// The method follows from the body (fetchInit): null is the GET, a string a POST.
+const fetchRequest: StreamRequest = (_method, url, body, o, on) => {
   const AC = (globalThis as { AbortController?: new () => { signal: unknown; abort(): void } })
     .AbortController;
   const ctl = typeof AC === "function" ? new AC() : null;
@@ -38,17 +37,7 @@ const fetchRequest: StreamRequest = (method, url, body, o, on) => {
     }
   };
   const fail = (error: unknown): void => end(error || "fetch error");
-  const headers = requestHeaders(o, url);
-  if (body !== null) headers["content-type"] = CONTENT_TYPE;
-  globalFetch()!(url, {
-    method,
-    headers,
-    body,
-    credentials: o.withCredentials ? "include" : "same-origin",
-    cache: "no-store",
-    signal: ctl ? ctl.signal : undefined,
-    dispatcher: o.tls ? o.tls.dispatcher : undefined,
-  }).then((res) => {
+  globalFetch()!(url, fetchInit(o, url, body, ctl ? ctl.signal : undefined)).then((res) => {
     keepCookies(o, url, res);
     if (!live) return;
     on._head(res.status, res.headers.get("content-type"));

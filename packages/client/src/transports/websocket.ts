@@ -1,7 +1,7 @@
 import { decodePacket, type EnginePacket, encodePacket } from "@ladder/protocol";
 import { nextTick } from "../timers.js";
 import { assign } from "../url.js";
-import { requestHeaders } from "./headers.js";
+import { requestHeaders } from "./fetch-init.js";
 import { NodeWebSocket } from "./node-websocket.js";
 import {
   Transport,
