@@ -1,5 +1,4 @@
 // Fault scenarios with an injected clock: heartbeat loss, a probe that never answers, a server restart.
-import { spawn } from "node:child_process";
 import {
   createServer,
   type Server as HttpServer,
@@ -11,7 +10,7 @@ import { EngineSocket, io } from "@ladder/client";
 import { expect } from "chai";
 import { Server } from "socket.io";
 import { WebSocketServer } from "ws";
-import { once, TestClock, until } from "./client-helpers.js";
+import { once, runClientProcess, TestClock, until } from "./client-helpers.js";
 
 function listen(http: HttpServer, port = 0): Promise<number> {
   return new Promise((r) => http.listen(port, "127.0.0.1", () => r((http.address() as AddressInfo).port)));
@@ -177,25 +176,13 @@ describe("client in a Node process", () => {
       const server = new Server(http);
       server.on("connection", (s) => s.on("ping", (ack: (r: string) => void) => ack("pong")));
       const port = await listen(http);
-      const child = spawn(
-        process.execPath,
-        ["--input-type=module", "-e", `import { io, LadderSocket } from "@ladder/client"; ${code}`],
-        {
-          cwd: new URL(".", import.meta.url).pathname,
-          env: { ...process.env, URL: `http://127.0.0.1:${port}` },
-        },
-      );
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
+      const {
+        code: codeOut,
+        signal,
+        out,
+      } = await runClientProcess(`import { io, LadderSocket } from "@ladder/client"; ${code}`, {
+        URL: `http://127.0.0.1:${port}`,
       });
-      child.stderr.on("data", (d) => {
-        out += d;
-      });
-      // A deadline, not a timing assertion: a leaked handle keeps the child alive forever.
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      const [codeOut, signal] = await once<[number | null, string | null]>(child, "exit");
-      clearTimeout(timer);
       expect(signal, "the child had to be killed: something kept it alive\n" + out).to.equal(null);
       expect(codeOut).to.equal(0);
       expect(out.trim()).to.equal("pong");

@@ -1,4 +1,5 @@
 // Shared helpers for the client tests (not a test file itself).
+import { spawn } from "node:child_process";
 import type { Timers } from "@ladder/client";
 
 /** Resolves on the first `event` of `emitter` (any emitter with once). */
@@ -62,4 +63,30 @@ export class TestClock implements Timers {
     }
     this.now = target;
   }
+}
+
+/**
+ * Runs `code` (an ES module importing `@ladder/client`) in a fresh Node process with `env` added and returns its
+ * exit and output. The process is killed after 10 s: a deadline, not a timing assertion — a leaked handle (timer,
+ * socket, request) keeps it alive, and then `signal` is "SIGKILL".
+ */
+export async function runClientProcess(
+  code: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; signal: string | null; out: string }> {
+  const child = spawn(process.execPath, ["--input-type=module", "-e", code], {
+    cwd: new URL(".", import.meta.url).pathname,
+    env: { ...process.env, ...env },
+  });
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  child.stderr.on("data", (d) => {
+    out += d;
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  const [exitCode, signal] = await once<[number | null, string | null]>(child, "exit");
+  clearTimeout(timer);
+  return { code: exitCode, signal, out };
 }

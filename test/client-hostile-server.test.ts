@@ -55,6 +55,20 @@ interface Scripted {
   stop(): Promise<void>;
 }
 
+/** Listens on a loopback port; `stop` ends what `hangUp` names, then the server. */
+async function scripted(http: HttpServer, hangUp: () => void): Promise<Scripted> {
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  return {
+    http,
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    stop: () =>
+      new Promise<void>((r) => {
+        hangUp();
+        http.close(() => r());
+      }),
+  };
+}
+
 /**
  * A polling server: handshake, then CONNECT, then `bad` — one response each. With `streaming`, the session upgrades
  * to a streaming response first (its `3probe`, the held poll answered with a noop, `5`), and `bad` comes as the
@@ -99,16 +113,7 @@ async function pollingServer(bad: string, streaming: boolean, raw?: string): Pro
     else if (stream) res.end("6");
     else heldPoll = res;
   });
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-  return {
-    http,
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((r) => {
-        http.closeAllConnections();
-        http.close(() => r());
-      }),
-  };
+  return scripted(http, () => http.closeAllConnections());
 }
 
 /** A WebSocket-only server: handshake frame, CONNECT, then each record of `bad` as its own frame. */
@@ -124,17 +129,10 @@ async function websocketServer(bad: string): Promise<Scripted> {
       }
     });
   });
-  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-  return {
-    http,
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((r) => {
-        for (const c of wss.clients) c.terminate();
-        wss.close();
-        http.close(() => r());
-      }),
-  };
+  return scripted(http, () => {
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+  });
 }
 
 /** Connects over `transport` to `server`, expects the CONNECT, then a disconnect for `reason` with a coded cause. */

@@ -1,7 +1,7 @@
 // The Node client against an HTTPS server with a self-signed certificate (made with openssl for the test): the TLS
 // options socket.io-client has in Node (`ca`, `rejectUnauthorized`, ...) apply to polling (fetch, through an undici
 // dispatcher), streaming and WebSocket (`ws`) alike. Without them the certificate is refused — the control.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { io, type Socket } from "@ladder/client";
 import { Server } from "@ladder/server";
 import { expect } from "chai";
-import { once, until } from "./client-helpers.js";
+import { once, runClientProcess, until } from "./client-helpers.js";
 
 describe("client (Node) against HTTPS with a self-signed certificate: TLS options", function () {
   this.timeout(20000);
@@ -98,28 +98,12 @@ describe("client (Node) against HTTPS with a self-signed certificate: TLS option
   }
 
   it("a Node process with TLS options exits by itself after disconnect (the dispatcher keeps nothing alive)", async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `import { io } from "@ladder/client";
-         const s = io(process.env.URL, { transports: ["polling"], ca: process.env.CA });
-         s.on("connect", () => s.emit("where", 1, (r) => { console.log(r); s.disconnect(); }));`,
-      ],
-      { cwd: new URL(".", import.meta.url).pathname, env: { ...process.env, URL: url, CA: cert } },
+    const { code, signal, out } = await runClientProcess(
+      `import { io } from "@ladder/client";
+       const s = io(process.env.URL, { transports: ["polling"], ca: process.env.CA });
+       s.on("connect", () => s.emit("where", 1, (r) => { console.log(r); s.disconnect(); }));`,
+      { URL: url, CA: cert },
     );
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      out += d;
-    });
-    // A deadline, not a timing assertion: a leaked handle keeps the child alive until it is killed.
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    const [code, signal] = await once<[number | null, string | null]>(child, "exit");
-    clearTimeout(timer);
     expect(signal, "the child had to be killed: something kept it alive\n" + out).to.equal(null);
     expect(code).to.equal(0);
     expect(out.trim()).to.equal("tls:1");
