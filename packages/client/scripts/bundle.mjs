@@ -76,7 +76,8 @@ const nativeUtf8 = {
 // failing). The modern IIFE is for browsers that all have CORS-capable XHR: no JSONP (IE-class browsers without
 // CORS) and no fetch() polling (XHR-less hosts: Node, workers). The legacy bundle keeps JSONP but drops fetch()
 // polling too: a host with fetch has Promise and is no legacy browser, and every IE10-class browser has XHR. The
-// ESM bundle and the Node build keep all three.
+// ESM bundle runs where modules do (browsers that all have CORS, and service workers, which have fetch but no XHR):
+// no JSONP, fetch polling kept. The Node build keeps all three.
 const xhrInstead = (flavours) => ({
   name: "xhr-instead",
   setup(b) {
@@ -109,7 +110,8 @@ const noStreaming = {
 // A streaming reader (src/transports/streaming-{fetch,xhr}.ts) a bundle's browsers never use becomes "none here".
 // The modern IIFE runs where fetch bodies stream (ReadableStream), so the XHR reader stays out; the legacy streaming
 // add-on is for browsers without fetch (a host with fetch and ReadableStream is no legacy browser), so the fetch
-// reader stays out. The ESM bundle and the Node build keep both.
+// reader stays out. The ESM bundle drops the XHR reader like the modern IIFE (every browser with modules streams
+// fetch bodies); the Node build keeps both.
 const noStreamReader = (kind) => ({
   name: "no-stream-reader",
   setup(b) {
@@ -193,7 +195,11 @@ async function esb(options) {
   return out.outputFiles[0].text;
 }
 
-const esm = await esb({ format: "esm", target: "es2018" });
+const esm = await esb({
+  format: "esm",
+  target: "es2018",
+  plugins: common.plugins.concat(xhrInstead("jsonp"), noStreamReader("xhr")),
+});
 writeFileSync(join(dist, "ladder.esm.js"), esm);
 
 // Private members are spelled `_name`; mangling them is safe because no wire or DOM name starts with "_" except
@@ -317,7 +323,7 @@ for (const [name, code] of [
 // enforced ceiling a little above where it stands, so that a change cannot quietly undo the trimming.
 const rows = [
   // name, text, budget (reported), ceiling (enforced)
-  ["ladder.esm.js", esm, null, 22 * 1024],
+  ["ladder.esm.js", esm, null, 21.5 * 1024],
   ["ladder.min.js", min, 8 * 1024, 12.25 * 1024],
   ["ladder.legacy.min.js", legacy.code, 12 * 1024, 12 * 1024],
   ["ladder.legacy-streaming.min.js", legacyStreamingCode, null, 3.25 * 1024],
