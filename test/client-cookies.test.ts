@@ -19,22 +19,26 @@ interface Node {
   port: number;
   /** Requests this node received, `METHOD transport=...`. */
   requests: string[];
+  /** The Cookie header of each request that named a session. */
+  cookies: string[];
 }
 
 async function startNode(name: string): Promise<Node> {
   const http = createServer();
   const requests: string[] = [];
+  const cookies: string[] = [];
   const server = new Server(http);
   // After the Server attached (it takes over the request listeners), in front of it.
   http.prependListener("request", (req) => {
     requests.push(`${req.method} ${/transport=(\w+)/.exec(req.url ?? "")?.[1] ?? "?"}`);
+    if (/[?&]sid=/.test(req.url ?? "")) cookies.push(String(req.headers.cookie));
   });
   http.prependListener("upgrade", () => requests.push("UPGRADE websocket"));
   server.on("connection", (socket) => {
     socket.on("where", (n: number, ack: (answer: string) => void) => ack(`${name}:${n}`));
   });
   await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-  return { name, http, server, port: (http.address() as AddressInfo).port, requests };
+  return { name, http, server, port: (http.address() as AddressInfo).port, requests, cookies };
 }
 
 describe("client (Node) behind a cookie-sticky load balancer: real haproxy, two Ladder nodes", function () {
@@ -88,6 +92,25 @@ describe("client (Node) behind a cookie-sticky load balancer: real haproxy, two 
       if (final === "streaming") expect(own.requests).to.include("GET streaming");
     });
   }
+
+  it("a Cookie header the user gives stays; the jar's cookies follow it", async () => {
+    const s = io(proxy.url, {
+      forceNew: true,
+      reconnection: false,
+      withCredentials: true,
+      transports: ["polling"],
+      extraHeaders: { cookie: "user=1" },
+    });
+    sockets.push(s);
+    await once(s, "connect");
+    expect(await s.timeout(5000).emitWithAck("where", 0)).to.match(/^n[01]:0$/);
+    // The session stayed on one node (the jar's LADDERNODE cookie went along), and that node got the user's
+    // cookie on every request; haproxy's `indirect` strips its own cookie before the node sees the request.
+    const used = nodes.filter((n) => n.cookies.length > 0);
+    expect(used).to.have.length(1);
+    expect(used[0]!.cookies.length).to.be.greaterThan(1);
+    for (const cookie of used[0]!.cookies) expect(cookie).to.equal("user=1");
+  });
 
   it("control: without withCredentials the second request goes to the other node, which refuses the session", async () => {
     const s = io(proxy.url, { forceNew: true, reconnection: false, transports: ["polling"] });

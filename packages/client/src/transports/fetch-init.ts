@@ -5,11 +5,18 @@ import type { TransportOptions } from "./transport.js";
 // handshake): the user's extraHeaders and, outside browsers, the session's cookies (cookie-jar.ts; browsers send
 // their own, there `cookieJar` is null). And the one fetch() init of polling and streaming requests alike.
 
-/** The headers of a request to `url`: the user's extraHeaders plus the session's cookies for it. */
+/**
+ * The headers of a request to `url`: the user's extraHeaders plus the session's cookies for it (after a Cookie
+ * header the user gave, whatever its case).
+ */
 export function requestHeaders(o: TransportOptions, url: string): Record<string, string> {
   const headers: Record<string, string> = assign({}, o.extraHeaders);
   const cookie = o.cookieJar ? o.cookieJar.header(url) : "";
-  if (cookie) headers.cookie = cookie;
+  if (cookie) {
+    let name = "cookie";
+    for (const key in headers) if (key.toLowerCase() === "cookie") name = key;
+    headers[name] = headers[name] ? headers[name] + "; " + cookie : cookie;
+  }
   return headers;
 }
 
