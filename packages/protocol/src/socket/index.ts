@@ -4,9 +4,7 @@ export { encodeSocketPacket } from "./encoder.js";
 export { deconstructPacket, reconstructPacket } from "./placeholders.js";
 export type {
   AckResult,
-  AckResultAfterError,
   AllButLast,
-  ArgsWithoutAck,
   DecorateAcknowledgements,
   DecorateAcknowledgementsWithMultipleResponses,
   DefaultEventsMap,

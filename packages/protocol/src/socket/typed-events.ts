@@ -89,12 +89,3 @@ export type EventNamesWithAck<M extends EventsMap> = {
 
 /** What `emitWithAck` resolves to: the first argument of the ack callback. */
 export type AckResult<M extends EventsMap, E extends EventNames<M>> = FirstArg<Last<EventParams<M, E>>>;
-
-/** What `emitWithAck` resolves to after `timeout(ms)`: the argument after the error. */
-export type AckResultAfterError<M extends EventsMap, E extends EventNames<M>> =
-  Last<EventParams<M, E>> extends (err: Error | null, second: infer S, ...rest: infer _R) => unknown
-    ? S
-    : never;
-
-/** The arguments of an emit without its trailing ack callback. */
-export type ArgsWithoutAck<M extends EventsMap, E extends EventNames<M>> = AllButLast<EventParams<M, E>>;
