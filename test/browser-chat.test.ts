@@ -1,4 +1,5 @@
-// The chat demo in headless Chromium: two pages chat; then the same with WebSocket deleted from window.
+// The chat demo in headless Chromium: two pages chat; then the same with WebSocket deleted from window (the page
+// fetches the streaming add-on and ends on streaming), and once more with that add-on missing (it stays on polling).
 import { join } from "node:path";
 import { expect } from "chai";
 // @ts-expect-error the demo is plain JavaScript
@@ -27,16 +28,29 @@ describe("browser: chat demo (headless Chromium)", function () {
 
   for (const variant of [
     {
-      label: "two pages chat and upgrade to websocket",
+      label: "two pages chat and upgrade to websocket (the streaming add-on is never fetched)",
       noWebSocket: false,
+      addonMissing: false,
       transport: "websocket",
+      addonRequests: 0,
       shot: "chat.png",
     },
     {
-      label: "WebSocket deleted from window: climbs polling → streaming and still chats",
+      label:
+        "WebSocket deleted from window: fetches the streaming add-on, climbs polling → streaming and chats",
       noWebSocket: true,
+      addonMissing: false,
       transport: "streaming",
+      addonRequests: 2,
       shot: "chat-no-websocket.png",
+    },
+    {
+      label: "WebSocket deleted and the streaming add-on answering 404: stays on polling and chats",
+      noWebSocket: true,
+      addonMissing: true,
+      transport: "polling",
+      addonRequests: 2,
+      shot: "chat-no-websocket-no-addon.png",
     },
   ]) {
     it(variant.label, async () => {
@@ -46,6 +60,16 @@ describe("browser: chat demo (headless Chromium)", function () {
           delete (window as { WebSocket?: unknown }).WebSocket;
         });
       }
+      // ladder.min.js fetches ladder.streaming.min.js from beside itself, once per page, only to open streaming.
+      const addonStatus: number[] = [];
+      if (variant.addonMissing) {
+        await context.route("**/ladder.streaming.min.js", (route) =>
+          route.fulfill({ status: 404, body: "" }),
+        );
+      }
+      context.on("response", (res) => {
+        if (res.url() === chat.url + "/ladder.streaming.min.js") addonStatus.push(res.status());
+      });
       const alice = await context.newPage();
       const bob = await context.newPage();
       await alice.goto(chat.url + "/?name=alice");
@@ -71,6 +95,29 @@ describe("browser: chat demo (headless Chromium)", function () {
       ]);
       expect(await alice.locator("#transport").textContent()).to.equal(variant.transport);
       expect(await bob.locator("#transport").textContent()).to.equal(variant.transport);
+      if (variant.addonMissing) {
+        expect(await alice.locator("#transports").textContent()).to.equal("(polling)");
+        // The failed load is remembered: a streaming-only session now finds no transport (rather than trying again).
+        const code = await alice.evaluate(
+          () =>
+            new Promise<string>((resolve) => {
+              const w = window as unknown as {
+                ladder: {
+                  LadderSocket: new (
+                    url: string,
+                    o: object,
+                  ) => { onerror: (e: { error: { code: string } }) => void };
+                };
+              };
+              const s = new w.ladder.LadderSocket("/socket.io/", { transports: ["streaming"] });
+              s.onerror = (e) => resolve(e.error.code);
+            }),
+        );
+        expect(code).to.equal("LADDER_ERR_CLIENT_NO_TRANSPORT");
+      }
+      expect(addonStatus).to.deep.equal(
+        Array.from({ length: variant.addonRequests }, () => (variant.addonMissing ? 404 : 200)),
+      );
       await alice.screenshot({ path: join(ARTIFACTS, variant.shot) });
       await context.close();
     });

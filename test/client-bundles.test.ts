@@ -73,6 +73,117 @@ describe("client bundles", () => {
     expect(urls[0]).to.match(/^http:\/\/127\.0\.0\.1:9\/engine\.io\/\?.*transport=streaming/);
   });
 
+  describe("ladder.streaming.min.js, the add-on ladder.min.js fetches when a session opens streaming", () => {
+    interface FakeScript {
+      src: string;
+      onload: ((ev: { type: string }) => void) | null;
+      onerror: ((ev: { type: string }) => void) | null;
+    }
+    interface Session {
+      close(): void;
+      on(event: string, fn: (...args: unknown[]) => void): void;
+    }
+    interface Page {
+      sandbox: Record<string, unknown>;
+      scripts: FakeScript[];
+      head: FakeScript[];
+      fetches: string[];
+      ladder: {
+        EngineSocket: new (uri: string, o: object) => Session;
+        transports: { streaming: { available(o: object): boolean } };
+      };
+    }
+    /** A page that ran ladder.min.js from `src` (null: no currentScript, e.g. the bundle inlined). */
+    const page = (src: string | null): Page => {
+      const scripts: FakeScript[] = [];
+      const head: FakeScript[] = [];
+      const fetches: string[] = [];
+      const document = {
+        currentScript: src === null ? null : { src },
+        createElement: () => {
+          const el: FakeScript = { src: "", onload: null, onerror: null };
+          scripts.push(el);
+          return el;
+        },
+        head: {
+          appendChild: (el: FakeScript) => head.push(el),
+          removeChild: (el: FakeScript) => head.splice(head.indexOf(el), 1),
+        },
+      };
+      const fetch = (url: string) => {
+        fetches.push(url);
+        return new Promise(() => {});
+      };
+      const sandbox: Record<string, unknown> = {
+        document,
+        fetch,
+        ReadableStream: class {},
+        AbortController,
+        setTimeout,
+        clearTimeout,
+      };
+      sandbox.self = sandbox;
+      runInNewContext(read("ladder.min.js"), sandbox);
+      // The core's own script is no longer "current" once it ran.
+      document.currentScript = null;
+      return { sandbox, scripts, head, fetches, ladder: sandbox.ladder as Page["ladder"] };
+    };
+    const streamingOnly = (p: Page): Session =>
+      new p.ladder.EngineSocket("http://127.0.0.1:9", { transports: ["streaming"], upgrade: false });
+
+    it("is ES2018 (not ES5) and needs the modern core", () => {
+      const addon = read("ladder.streaming.min.js");
+      expect(() => parse(addon, { ecmaVersion: 2018 })).to.not.throw();
+      expect(() => parse(addon, { ecmaVersion: 5 })).to.throw(SyntaxError);
+      expect(() => runInNewContext(addon, { self: {} })).to.throw(/load ladder\.min\.js first/);
+    });
+
+    it("is fetched once from beside ladder.min.js, for every session waiting, and then carries them", () => {
+      const p = page("https://cdn.example/js/ladder.min.js?v=3");
+      const closed = streamingOnly(p);
+      const waiting = streamingOnly(p);
+      expect(p.scripts.map((el) => el.src)).to.deep.equal(["https://cdn.example/js/ladder.streaming.min.js"]);
+      expect(p.fetches).to.deep.equal([]);
+      closed.close();
+      runInNewContext(read("ladder.streaming.min.js"), p.sandbox);
+      p.scripts[0]!.onload!({ type: "load" });
+      expect(p.head).to.deep.equal([]);
+      // Only the session still open sends its streaming GET, through the add-on's transport.
+      expect(p.fetches).to.have.length(1);
+      expect(p.fetches[0]).to.match(/^http:\/\/127\.0\.0\.1:9\/engine\.io\/\?.*transport=streaming/);
+      // Later sessions use the add-on directly.
+      streamingOnly(p).close();
+      expect(p.scripts).to.have.length(1);
+      expect(p.fetches).to.have.length(2);
+      waiting.close();
+    });
+
+    it("that fails to load fails the transport, and streaming is then unavailable (no second try)", () => {
+      const p = page("https://cdn.example/ladder.min.js");
+      const errors: string[] = [];
+      streamingOnly(p).on("error", (err) => errors.push((err as Error).message));
+      p.scripts[0]!.onerror!({ type: "error" });
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.match(/streaming add-on \(ladder\.streaming\.min\.js\) did not load/);
+      expect(p.ladder.transports.streaming.available({})).to.equal(false);
+      // A file that loads but is not the add-on (an HTML error page served as script) counts as a failure too.
+      const q = page("https://cdn.example/ladder.min.js");
+      streamingOnly(q);
+      q.scripts[0]!.onload!({ type: "load" });
+      expect(q.ladder.transports.streaming.available({})).to.equal(false);
+    });
+
+    it("loaded by the page itself (no currentScript to find it by) makes streaming available without a fetch", () => {
+      const p = page(null);
+      expect(p.ladder.transports.streaming.available({})).to.equal(false);
+      runInNewContext(read("ladder.streaming.min.js"), p.sandbox);
+      expect(p.ladder.transports.streaming.available({})).to.equal(true);
+      streamingOnly(p).close();
+      expect(p.scripts).to.deep.equal([]);
+      expect(p.fetches).to.have.length(1);
+    });
+  });
+
   it("ladder.esm.js is an ES module exporting io and LadderSocket", () => {
     const code = read("ladder.esm.js");
     const ast = parse(code, { ecmaVersion: 2020, sourceType: "module" }) as unknown as {

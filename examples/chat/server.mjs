@@ -46,11 +46,13 @@ export async function startChat(options = {}) {
 
   const page = await readFile(join(here, "public/index.html"), "utf8");
   app.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(page));
-  app.get("/ladder.min.js", async (_req, reply) =>
-    reply
-      .type("text/javascript; charset=utf-8")
-      .send(await readFile(join(clientDist, "ladder.min.js"), "utf8")),
-  );
+  // The bundle, and beside it the streaming add-on it fetches when a session needs the streaming transport (when
+  // WebSocket is missing or blocked on the way).
+  for (const file of ["ladder.min.js", "ladder.streaming.min.js"]) {
+    app.get(`/${file}`, async (_req, reply) =>
+      reply.type("text/javascript; charset=utf-8").send(await readFile(join(clientDist, file), "utf8")),
+    );
+  }
 
   io.on("connection", (socket) => {
     const name = cleanName(socket.handshake.auth?.name);

@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 /** The bundles the client package builds, by served name. */
 export const CLIENT_FILES: Readonly<Record<string, string>> = Object.freeze({
   "ladder.min.js": "ladder.min.js",
+  "ladder.streaming.min.js": "ladder.streaming.min.js",
   "ladder.esm.js": "ladder.esm.js",
   "ladder.legacy.min.js": "ladder.legacy.min.js",
   "ladder.legacy-streaming.min.js": "ladder.legacy-streaming.min.js",
