@@ -74,7 +74,8 @@ export const bundleScenario: Scenario = {
         gzip: true,
       },
       {
-        label: "modern streaming add-on (ladder.streaming.min.js, fetched by ladder.min.js only when streaming opens)",
+        label:
+          "modern streaming add-on (ladder.streaming.min.js, fetched by ladder.min.js only when streaming opens)",
         unit: "bytes min+gzip",
         ours: ladder("ladder.streaming.min.js"),
         theirs: undefined,
