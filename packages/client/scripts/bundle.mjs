@@ -237,40 +237,30 @@ const streamingEntry = join(root, "scripts/streaming-entry.ts");
 // One property-name cache per core and its add-on: the add-on must mangle the names it shares with the core (the
 // transport factory's, the Transport contract's) exactly as the core did.
 const modernNames = {};
-const modern = await esb({
-  entryPoints: [globalEntry],
-  format: "iife",
-  target: "es2018",
-  plugins: [
-    noWs,
-    noNodeHttp,
-    leanProtocol,
-    leanStreamParser,
-    codeOnlyErrors,
-    nativeUtf8,
-    xhrInstead("jsonp|fetch"),
-    lazyStreaming,
-  ],
-});
-const min = (await minify(modern, { ...terserOptions(2018), nameCache: modernNames })).code;
+async function modernBuild(entryPoint, plugins) {
+  const iife = await esb({
+    entryPoints: [entryPoint],
+    format: "iife",
+    target: "es2018",
+    plugins: plugins.concat(
+      noWs,
+      noNodeHttp,
+      leanProtocol,
+      leanStreamParser,
+      codeOnlyErrors,
+      nativeUtf8,
+      xhrInstead("jsonp|fetch"),
+    ),
+  });
+  return (await minify(iife, { ...terserOptions(2018), nameCache: modernNames })).code;
+}
+const min = await modernBuild(globalEntry, [lazyStreaming]);
 writeFileSync(join(dist, "ladder.min.js"), min);
-const streamingAddon = await esb({
-  entryPoints: [streamingEntry],
-  format: "iife",
-  target: "es2018",
-  plugins: [
-    fromCore("ladder.streaming.min.js", "ladder.min.js"),
-    noWs,
-    noNodeHttp,
-    leanProtocol,
-    leanStreamParser,
-    codeOnlyErrors,
-    nativeUtf8,
-    noStreamReader("xhr"),
-    xhrInstead("jsonp|fetch"),
-  ],
-});
-const streamingMin = (await minify(streamingAddon, { ...terserOptions(2018), nameCache: modernNames })).code;
+// (fromCore first: it takes @ladder/protocol before leanProtocol does.)
+const streamingMin = await modernBuild(streamingEntry, [
+  fromCore("ladder.streaming.min.js", "ladder.min.js"),
+  noStreamReader("xhr"),
+]);
 writeFileSync(join(dist, "ladder.streaming.min.js"), streamingMin);
 
 // ES5: esbuild cannot lower classes/let to ES5, so it only bundles (ES2017) and TypeScript 5 (the workspace's
