@@ -45,6 +45,15 @@ describe("browser: chat demo (headless Chromium)", function () {
       shot: "chat-no-websocket.png",
     },
     {
+      label: "WebSocket deleted, page under a nonce-only script CSP: the add-on is loaded with the page's nonce",
+      noWebSocket: true,
+      addonMissing: false,
+      csp: true,
+      transport: "streaming",
+      addonRequests: 2,
+      shot: "chat-no-websocket-csp.png",
+    },
+    {
       label: "WebSocket deleted and the streaming add-on answering 404: stays on polling and chats",
       noWebSocket: true,
       addonMissing: true,
@@ -66,6 +75,18 @@ describe("browser: chat demo (headless Chromium)", function () {
         await context.route("**/ladder.streaming.min.js", (route) =>
           route.fulfill({ status: 404, body: "" }),
         );
+      }
+      if (variant.csp) {
+        // The demo page as a strict site would serve it: scripts run only with the nonce (the add-on too).
+        await context.route(chat.url + "/?*", async (route) => {
+          const res = await route.fetch();
+          const body = (await res.text()).replace(/<script/g, '<script nonce="n0nce"');
+          await route.fulfill({
+            response: res,
+            body,
+            headers: { ...res.headers(), "content-security-policy": "script-src 'nonce-n0nce'" },
+          });
+        });
       }
       context.on("response", (res) => {
         if (res.url() === chat.url + "/ladder.streaming.min.js") addonStatus.push(res.status());

@@ -10,11 +10,12 @@ import { Transport } from "./transport.js";
 
 interface ScriptElement {
   src: string;
+  nonce?: string;
   onload: ((ev: { type: string }) => void) | null;
   onerror: ((ev: { type: string }) => void) | null;
 }
 interface Doc {
-  currentScript?: { src?: string } | null;
+  currentScript?: { src?: string; nonce?: string } | null;
   createElement(tag: "script"): ScriptElement;
   head: { appendChild(el: ScriptElement): void; removeChild(el: ScriptElement): void };
 }
@@ -51,6 +52,8 @@ function loadAddon(done: (ok: boolean) => void): void {
     waiting = null;
     for (let i = 0; i < list.length; i++) list[i]!(ok);
   };
+  // A page whose CSP admits scripts by nonce admits the add-on with the one ladder.min.js was loaded with.
+  if (script!.nonce) el.nonce = script!.nonce;
   el.src = addonUrl!;
   doc!.head.appendChild(el);
 }
