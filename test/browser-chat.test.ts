@@ -45,7 +45,8 @@ describe("browser: chat demo (headless Chromium)", function () {
       shot: "chat-no-websocket.png",
     },
     {
-      label: "WebSocket deleted, page under a nonce-only script CSP: the add-on is loaded with the page's nonce",
+      label:
+        "WebSocket deleted, page under a nonce-only script CSP: the add-on is loaded with the page's nonce",
       noWebSocket: true,
       addonMissing: false,
       csp: true,
