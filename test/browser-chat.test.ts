@@ -1,6 +1,8 @@
 // The chat demo in headless Chromium: two pages chat; then the same with WebSocket deleted from window (the page
 // fetches the streaming add-on and ends on streaming), and once more with that add-on missing (it stays on polling).
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { expect } from "chai";
 // @ts-expect-error the demo is plain JavaScript
 import { startChat } from "../examples/chat/server.mjs";
@@ -13,6 +15,11 @@ interface Chat {
 
 // The page's window, as the init script below (run in the page, typechecked here without the DOM lib) uses it.
 declare const window: { WebSocket?: unknown };
+
+const CLIENT_DIST = join(
+  dirname(createRequire(import.meta.url).resolve("@ladder/client/package.json")),
+  "dist",
+);
 
 describe("browser: chat demo (headless Chromium)", function () {
   this.timeout(60000);
@@ -144,4 +151,52 @@ describe("browser: chat demo (headless Chromium)", function () {
       await context.close();
     });
   }
+
+  it("ladder.esm.js in a <script type=module> page without WebSocket: imports its add-on and chats on streaming", async () => {
+    const context = await browser().newContext();
+    await context.addInitScript(() => {
+      delete (window as { WebSocket?: unknown }).WebSocket;
+    });
+    // The two modules served from beside each other (as serveClient does), and a page importing the core.
+    const served: string[] = [];
+    for (const file of ["ladder.esm.js", "ladder.streaming.esm.js"]) {
+      await context.route(`${chat.url}/esm/${file}`, (route) => {
+        served.push(file);
+        return route.fulfill({
+          contentType: "text/javascript",
+          body: readFileSync(join(CLIENT_DIST, file), "utf8"),
+        });
+      });
+    }
+    await context.route(`${chat.url}/esm/`, (route) =>
+      route.fulfill({
+        contentType: "text/html",
+        body:
+          '<!doctype html><ul id="log"></ul><script type="module">' +
+          'import { io } from "./ladder.esm.js";' +
+          'const socket = io({ auth: { name: "esm" } }); window.socket = socket;' +
+          'socket.on("chat", (m) => { const li = document.createElement("li"); li.textContent = m.name + ":" + m.text;' +
+          ' document.getElementById("log").appendChild(li); });' +
+          "</script>",
+      }),
+    );
+    const page = await context.newPage();
+    await page.goto(chat.url + "/esm/");
+    await page.waitForFunction(
+      () => (window as unknown as EsmPage).socket?.io.engine?.transport?.name === "streaming",
+      undefined,
+      { timeout: 15000 },
+    );
+    await page.evaluate(() => (window as unknown as EsmPage).socket.emit("chat", "from a module"));
+    await page.locator("#log li", { hasText: "esm:from a module" }).waitFor();
+    expect(served).to.deep.equal(["ladder.esm.js", "ladder.streaming.esm.js"]);
+    await context.close();
+  });
 });
+
+interface EsmPage {
+  socket: {
+    io: { engine?: { transport?: { name: string } } };
+    emit(event: string, ...args: unknown[]): void;
+  };
+}

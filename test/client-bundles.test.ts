@@ -194,6 +194,21 @@ describe("client bundles", () => {
       .flatMap((n) => (n.specifiers ?? []).map((s) => s.exported.name));
     expect(exported).to.include.members(["io", "LadderSocket", "Manager", "Socket"]);
     expect(code).to.not.match(/from "ws"|require\("ws"\)/);
+    // No streaming parser inside: the transport is imported on demand from the module beside it.
+    expect(code).to.not.match(/StreamParser/);
+    expect(code).to.match(/import\("\.\/ladder\.streaming\.esm\.js"\)/);
+  });
+
+  it("ladder.streaming.esm.js takes everything it shares with the core from ./ladder.esm.js (one instance)", () => {
+    const code = read("ladder.streaming.esm.js");
+    const ast = parse(code, { ecmaVersion: 2020, sourceType: "module" }) as unknown as {
+      body: Array<{ type: string; source?: { value: string } }>;
+    };
+    const imports = ast.body.filter((n) => n.type === "ImportDeclaration").map((n) => n.source!.value);
+    expect(imports.length).to.be.greaterThan(0);
+    expect(new Set(imports)).to.deep.equal(new Set(["./ladder.esm.js"]));
+    expect(code).to.not.match(/\bvar (Transport|Emitter|Listeners) = class/);
+    expect(code).to.match(/\bvar StreamParser = class/);
   });
 
   it("the ES5 bundle runs its protocol core in duktape", function () {

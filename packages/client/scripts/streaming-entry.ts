@@ -1,15 +1,13 @@
-// Entry of the streaming add-ons: ladder.streaming.min.js (for ladder.min.js) and ladder.legacy-streaming.min.js
-// (for the ES5 ladder.legacy.min.js). Neither core carries the streaming transport's code: the modern one holds a
-// stand-in that fetches this add-on when a session first opens streaming (src/transports/streaming-lazy.ts), the
-// legacy one lists `streaming` as never available. Run after its core, this file makes the registry entry real.
-// Built with its core's property-name cache, so the mangled names it shares with the core (the factory's and the
-// Transport contract's) match.
-import type { TransportFactory } from "../src/registry.js";
+// Entry of the streaming add-ons: ladder.streaming.min.js (for ladder.min.js), ladder.streaming.esm.js (for
+// ladder.esm.js) and ladder.legacy-streaming.min.js (for the ES5 ladder.legacy.min.js). No core carries the
+// streaming transport's code: the modern ones hold a stand-in that loads their add-on when a session first opens
+// streaming (src/transports/streaming-lazy.ts), the legacy one lists `streaming` as never available. Run after its
+// core, this file makes the registry entry real. The core's registry, Transport class and codecs come from the
+// core itself (scripts/bundle.mjs, fromCore); the IIFE add-ons are built with their core's property-name cache,
+// so the mangled names they share (the factory's, the Transport contract's) match.
+import { transports } from "../src/registry.js";
 import { canStream, Streaming } from "../src/transports/streaming.js";
 
-const ladder = (globalThis as { ladder?: { transports: { [name: string]: TransportFactory | undefined } } })
-  .ladder;
-const entry = ladder?.transports.streaming;
-if (!entry) throw new Error("Ladder's streaming add-on: load the core bundle first");
+const entry = transports.streaming!;
 entry.available = canStream;
 entry.create = (opts) => new Streaming(opts);

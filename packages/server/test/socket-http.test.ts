@@ -88,9 +88,11 @@ describe("socket layer: Server construction, listen/attach, engine options, serv
     expect(head.body).to.equal("");
     expect((await get(port, "/socket.io/ladder.legacy.min.js")).status).to.equal(200);
     expect((await get(port, "/socket.io/ladder.legacy-streaming.min.js")).status).to.equal(200);
-    const addon = await get(port, "/socket.io/ladder.streaming.min.js");
-    expect(addon.status).to.equal(200);
-    expect(addon.body).to.equal(readFileSync(join(CLIENT_DIST, "ladder.streaming.min.js"), "utf8"));
+    for (const file of ["ladder.streaming.min.js", "ladder.streaming.esm.js"]) {
+      const addon = await get(port, "/socket.io/" + file);
+      expect(addon.status).to.equal(200);
+      expect(addon.body).to.equal(readFileSync(join(CLIENT_DIST, file), "utf8"));
+    }
     // Anything else under the path is the engine's (a JSON error), never a file read
     for (const path of [
       "/socket.io/index.js",

@@ -1,38 +1,24 @@
 import type { EnginePacket } from "@ladder/protocol";
 import { transports } from "../registry.js";
+import { addonKnown, runAddon } from "./streaming-addon-script.js";
 import { Transport } from "./transport.js";
 
-// The modern IIFE's stand-in for the streaming transport (scripts/bundle.mjs puts it in place of streaming.ts):
-// the real one (parser, fetch reader) lives in ladder.streaming.min.js, next to ladder.min.js, and is fetched only
-// when a session actually opens a streaming transport — after the WebSocket probe failed, or when WebSocket is
-// missing. Most pages end on WebSocket and never load it. A page may also load the add-on itself with a <script>
-// tag after ladder.min.js (a bundler that renames files, a strict CSP): it then replaces this stand-in.
+// The browser bundles' stand-in for the streaming transport (scripts/bundle.mjs puts it in place of streaming.ts
+// in ladder.min.js and ladder.esm.js): the real one (parser, fetch reader) lives in an add-on beside the bundle
+// (ladder.streaming.min.js, ladder.streaming.esm.js), loaded only when a session actually opens a streaming
+// transport — after the WebSocket probe failed, or when WebSocket is missing. Most pages end on WebSocket and
+// never load it. A page may also load the IIFE add-on itself with a <script> tag after ladder.min.js (a bundle
+// inlined elsewhere, a CSP that lists every script): it then replaces this stand-in.
 
-interface ScriptElement {
-  src: string;
-  nonce?: string;
-  onload: ((ev: { type: string }) => void) | null;
-  onerror: ((ev: { type: string }) => void) | null;
-}
-interface Doc {
-  currentScript?: { src?: string; nonce?: string } | null;
-  createElement(tag: "script"): ScriptElement;
-  head: { appendChild(el: ScriptElement): void; removeChild(el: ScriptElement): void };
-}
-
-const doc = (globalThis as { document?: Doc }).document;
-// biome-ignore lint/complexity/useOptionalChain: smaller than `?.` once down-levelled (ES2018 has no `?.`)
-const script = doc && doc.currentScript;
-/** Where the add-on is: beside the script running this bundle (read while it runs); null once it failed to load. */
-// biome-ignore lint/complexity/useOptionalChain: as above
-let addonUrl = script && script.src ? script.src.replace(/[^/]*$/, "ladder.streaming.min.js") : null;
+/** False once the add-on failed to load (no retry), or where this bundle cannot find it. */
+let available = addonKnown;
 /** Callbacks waiting for the add-on while it loads. */
 let waiting: Array<(ok: boolean) => void> | null = null;
 
-/** True where fetch bodies stream and the add-on can be fetched (or is already there). */
+/** True where fetch bodies stream and the add-on can be loaded (or is already there). */
 export function canStream(): boolean {
   const g = globalThis as { fetch?: unknown; ReadableStream?: unknown };
-  return !!addonUrl && typeof g.fetch === "function" && typeof g.ReadableStream === "function";
+  return available && typeof g.fetch === "function" && typeof g.ReadableStream === "function";
 }
 
 /** Loads the add-on once for every session that asks; `done(ok)` when it ran (it then replaced this stand-in). */
@@ -42,20 +28,14 @@ function loadAddon(done: (ok: boolean) => void): void {
     return;
   }
   waiting = [done];
-  const el = doc!.createElement("script");
-  el.onload = el.onerror = (ev) => {
-    doc!.head.removeChild(el);
+  runAddon((loaded) => {
     // A file that loaded but did not replace the stand-in (an HTML error page...) failed as well; no retry after.
-    const ok = ev.type === "load" && transports.streaming!.available !== canStream;
-    if (!ok) addonUrl = null;
+    const ok = loaded && transports.streaming!.available !== canStream;
+    if (!ok) available = false;
     const list = waiting!;
     waiting = null;
     for (let i = 0; i < list.length; i++) list[i]!(ok);
-  };
-  // A page whose CSP admits scripts by nonce admits the add-on with the one ladder.min.js was loaded with.
-  if (script!.nonce) el.nonce = script!.nonce;
-  el.src = addonUrl!;
-  doc!.head.appendChild(el);
+  });
 }
 
 /**

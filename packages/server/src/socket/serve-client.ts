@@ -13,6 +13,7 @@ export const CLIENT_FILES: Readonly<Record<string, string>> = Object.freeze({
   "ladder.min.js": "ladder.min.js",
   "ladder.streaming.min.js": "ladder.streaming.min.js",
   "ladder.esm.js": "ladder.esm.js",
+  "ladder.streaming.esm.js": "ladder.streaming.esm.js",
   "ladder.legacy.min.js": "ladder.legacy.min.js",
   "ladder.legacy-streaming.min.js": "ladder.legacy-streaming.min.js",
 });

@@ -19,7 +19,7 @@ export interface ConnectionStateRecoveryOptions {
 export interface ServerOptions extends Partial<EngineOptions> {
   /** Path of the engine requests. Default "/socket.io/". */
   path: string;
-  /** Serve the client bundles (ladder.min.js with the streaming add-on it fetches, ladder.streaming.min.js; ladder.esm.js; ladder.legacy.min.js with its add-on ladder.legacy-streaming.min.js) under `path`. Default true. */
+  /** Serve the client bundles (ladder.min.js and ladder.esm.js with the streaming add-ons they load, ladder.streaming.min.js and ladder.streaming.esm.js; ladder.legacy.min.js with its add-on ladder.legacy-streaming.min.js) under `path`. Default true. */
   serveClient: boolean;
   /** Where the client bundles are; default: @ladder/client's dist folder, if installed. */
   clientDist: string;
