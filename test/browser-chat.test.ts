@@ -152,6 +152,24 @@ describe("browser: chat demo (headless Chromium)", function () {
     });
   }
 
+  it("the network goes offline: the page disconnects at once (not after the heartbeat) and reconnects when back", async () => {
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    await page.goto(chat.url + "/?name=carol");
+    await page.locator("#transport", { hasText: "websocket" }).waitFor();
+    const offlineAt = Date.now();
+    await context.setOffline(true);
+    // The demo's heartbeat would take pingInterval + pingTimeout = 15 s to notice.
+    await page.locator("#status", { hasText: "disconnected (transport close)" }).waitFor({ timeout: 3000 });
+    const noticedMs = Date.now() - offlineAt;
+    await context.setOffline(false);
+    await page.locator("#status", { hasText: /^connected$/ }).waitFor({ timeout: 10000 });
+    await say(page, "back online", "#form button");
+    await page.locator("#log li", { hasText: "carol:back online" }).waitFor();
+    console.log(`      offline noticed in ${noticedMs} ms (heartbeat: 15000 ms)`);
+    await context.close();
+  });
+
   it("ladder.esm.js in a <script type=module> page without WebSocket: imports its add-on and chats on streaming", async () => {
     const context = await browser().newContext();
     await context.addInitScript(() => {

@@ -41,6 +41,11 @@ export interface EngineOptions {
    * `{ polling: { extraHeaders: { authorization: "…" } } }`, since a browser's WebSocket cannot send headers.
    */
   transportOptions?: { [transport: string]: EngineOptions | undefined };
+  /**
+   * Browsers: close the transport silently when the page unloads (`beforeunload`), so the server sees the client
+   * leave at once. Default false (the event also fires for downloads and cancellable "leave this page?" prompts).
+   */
+  closeOnBeforeunload?: boolean;
   /** When the first transport fails before the handshake, try the next one in `transports`. Default false. */
   tryAllTransports?: boolean;
   /** Add a cache-busting parameter to HTTP requests. Default true. */

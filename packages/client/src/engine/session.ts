@@ -7,6 +7,7 @@ import type { CloseDetails, Transport, TransportOptions } from "../transports/tr
 import { assign } from "../url.js";
 import { defaultBinaryType, toBinaryType, toBytes } from "./binary.js";
 import type { BinaryType, EngineOptions } from "./options.js";
+import { watchPage } from "./page-events.js";
 import { probe } from "./probe.js";
 import { recallTransport, rememberTransport } from "./remember.js";
 import { type SessionOptions, transportOptions } from "./transport-options.js";
@@ -54,6 +55,8 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
   private _cancelProbe: (() => void) | null = null;
   /** Transports whose probe failed in this session (not probed again). */
   private _failed!: { [name: string]: boolean };
+  /** Stops following the page's offline/beforeunload events (page-events.ts); set while the session is not closed. */
+  private _unwatch: (() => void) | null = null;
 
   /**
    * @param uri server URL (`http://host:port`, `ws://...`); the path comes from `opts.path`.
@@ -91,6 +94,15 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     if (i > 0) names.unshift(names.splice(i, 1)[0]!);
     this.readyState = "opening";
     this._failed = {};
+    const t = this._topts;
+    this._unwatch = watchPage(
+      t.hostname,
+      t.closeOnBeforeunload,
+      () => this._onClose("transport close", { description: "network connection lost" }),
+      () => {
+        if (this.transport) this.transport.off().close();
+      },
+    );
     delete this._topts.query.sid;
     this._next = names;
     if (names.length) this._openNext();
@@ -322,6 +334,8 @@ export class EngineSocket extends Emitter<EngineSocketEvents> {
     this._watchdog(false);
     this.id = null;
     if (this._cancelProbe) this._cancelProbe();
+    if (this._unwatch) this._unwatch();
+    this._unwatch = null;
     this.readyState = "closed";
     if (t) t.off().close();
     this._writeBuffer = [];
