@@ -21,7 +21,7 @@ export function watchPage(
   onOffline: () => void,
   onUnload: () => void,
 ): () => void {
-  const g = globalThis as Page;
+  const g = globalThis as unknown as Page;
   if (typeof g.addEventListener !== "function") return () => {};
   const offline = hostname !== "localhost";
   if (offline) g.addEventListener("offline", onOffline);
