@@ -409,3 +409,38 @@ if (over.length && process.env.LADDER_BUNDLE_BUDGET !== "warn") {
   console.error(`\n${over.join("\n")}\n(see packages/client/README.md, "Bundle size")`);
   process.exit(1);
 }
+
+// `node scripts/bundle.mjs --parts`: where ladder.min.js's bytes go, built the same way from smaller entries (the
+// Engine.IO session alone, then with io()'s Socket.IO layer, with LadderSocket, with both).
+if (process.argv.includes("--parts")) {
+  const parts = {
+    "EngineSocket alone (session, probes, polling, websocket, stand-in)":
+      'export { EngineSocket } from "../src/engine/session.ts";',
+    "LadderSocket (the engine + the W3C wrapper)": 'export { LadderSocket } from "../src/ladder-socket.ts";',
+    "io() (the engine + Manager, Socket, acks, backoff)": 'export { io } from "../src/io.ts";',
+    "io() and LadderSocket":
+      'export { io } from "../src/io.ts"; export { LadderSocket } from "../src/ladder-socket.ts";',
+  };
+  console.log("\nladder.min.js by part                                              min+gzip(9)");
+  for (const [label, contents] of Object.entries(parts)) {
+    const iife = await esb({
+      entryPoints: undefined,
+      stdin: { contents, resolveDir: join(root, "scripts"), loader: "ts" },
+      format: "iife",
+      globalName: "ladder",
+      target: "es2018",
+      plugins: [lazyStreaming].concat(
+        noWs,
+        noNodeHttp,
+        leanProtocol,
+        codeOnlyErrors,
+        nativeUtf8,
+        xhrInstead("jsonp|fetch"),
+      ),
+    });
+    const code = (await minify(iife, terserOptions(2018))).code;
+    console.log(
+      `${label.padEnd(66)} ${String(gzipSync(Buffer.from(code), { level: 9 }).length).padStart(11)}`,
+    );
+  }
+}
