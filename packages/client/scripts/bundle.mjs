@@ -95,8 +95,8 @@ const xhrInstead = (flavours) => ({
 // The legacy bundle leaves the streaming transport out (issue 6): its parser, UTF-8 decoder and reader are ~4 KB
 // min+gzip, which the legacy budget (issue 5) cannot hold; and the per-origin transport memory
 // (rememberTransport), which matters little without streaming. Legacy pages climb polling → websocket unless the page
-// loads the add-on ladder.legacy-streaming.min.js; the ESM bundle and the Node build carry both; the modern IIFE
-// fetches its add-on when needed (lazyStreaming below).
+// loads the add-on ladder.legacy-streaming.min.js; ladder.min.js and ladder.esm.js load theirs when a session needs
+// it (lazyStreaming below); the Node build carries both.
 const noStreaming = {
   name: "no-streaming",
   setup(b) {
@@ -272,20 +272,21 @@ const globalEntry = join(root, "scripts/global-entry.ts");
 // One property-name cache per core and its add-on: the add-on must mangle the names it shares with the core (the
 // transport factory's, the Transport contract's) exactly as the core did.
 const modernNames = {};
+const modernPlugins = [
+  noWs,
+  noNodeHttp,
+  leanProtocol,
+  leanStreamParser,
+  codeOnlyErrors,
+  nativeUtf8,
+  xhrInstead("jsonp|fetch"),
+];
 async function modernBuild(entryPoint, plugins) {
   const iife = await esb({
     entryPoints: [entryPoint],
     format: "iife",
     target: "es2018",
-    plugins: plugins.concat(
-      noWs,
-      noNodeHttp,
-      leanProtocol,
-      leanStreamParser,
-      codeOnlyErrors,
-      nativeUtf8,
-      xhrInstead("jsonp|fetch"),
-    ),
+    plugins: plugins.concat(modernPlugins),
   });
   return (await minify(iife, { ...terserOptions(2018), nameCache: modernNames })).code;
 }
@@ -429,14 +430,7 @@ if (process.argv.includes("--parts")) {
       format: "iife",
       globalName: "ladder",
       target: "es2018",
-      plugins: [lazyStreaming].concat(
-        noWs,
-        noNodeHttp,
-        leanProtocol,
-        codeOnlyErrors,
-        nativeUtf8,
-        xhrInstead("jsonp|fetch"),
-      ),
+      plugins: [lazyStreaming].concat(modernPlugins),
     });
     const code = (await minify(iife, terserOptions(2018))).code;
     console.log(
