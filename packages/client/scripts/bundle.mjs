@@ -200,8 +200,8 @@ const codeOnlyErrors = {
   },
 };
 
-// Browsers keep cookies and decide TLS themselves: the Node cookie jar and TLS setup (and tough-cookie and undici
-// with them) stay out of every bundle.
+// Browsers keep cookies, decide TLS and keep no process alive: the Node cookie jar, TLS setup and autoUnref (and
+// tough-cookie and undici with them) stay out of every bundle.
 const noNodeHttp = {
   name: "no-node-http",
   setup(b) {
@@ -211,6 +211,10 @@ const noNodeHttp = {
     }));
     b.onLoad({ filter: /[\\/]transports[\\/]node-tls\.ts$/ }, () => ({
       contents: "export const nodeTls = () => null;",
+      loader: "ts",
+    }));
+    b.onLoad({ filter: /[\\/]src[\\/]node-unref\.ts$/ }, () => ({
+      contents: "export const unrefTimers = (timers) => timers; export const unrefWebSocket = (ws) => ws;",
       loader: "ts",
     }));
   },

@@ -70,6 +70,11 @@ export interface EngineOptions {
   protocols?: string | string[];
   /** Options for the `ws` constructor in Node (agent, ...). */
   wsOptions?: Record<string, unknown>;
+  /**
+   * Node: the connection and the client's timers do not keep the process alive (it exits when nothing else does,
+   * even while connected), as socket.io-client's option. Default false.
+   */
+  autoUnref?: boolean;
   // TLS in Node (as socket.io-client's Node options), for polling, streaming and WebSocket alike; browsers ignore
   // them. E.g. `{ ca: fs.readFileSync("dev-ca.pem") }`, or `{ rejectUnauthorized: false }` for a self-signed
   // development server.

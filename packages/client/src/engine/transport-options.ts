@@ -1,3 +1,4 @@
+import { unrefTimers } from "../node-unref.js";
 import { defaultTimers } from "../timers.js";
 import { createCookieJar } from "../transports/cookie-jar.js";
 import { nodeTls } from "../transports/node-tls.js";
@@ -37,7 +38,7 @@ export function transportOptions(uri: string | undefined, o: EngineOptions): Ses
     secure,
     path,
     query,
-    timers: o.timers || defaultTimers,
+    timers: unrefTimers(o.timers || defaultTimers, o.autoUnref),
     withCredentials: !!o.withCredentials,
     forceBase64: !!o.forceBase64,
     timestampRequests: o.timestampRequests !== false,

@@ -3,6 +3,7 @@ import { Emitter, offAll, on } from "../emitter.js";
 import type { EngineOptions } from "../engine/options.js";
 import { EngineSocket } from "../engine/session.js";
 import { clientError, type LadderClientError } from "../errors.js";
+import { unrefTimers } from "../node-unref.js";
 import { defaultTimers, type Timers } from "../timers.js";
 import type { Transport } from "../transports/transport.js";
 import { Backoff } from "./backoff.js";
@@ -74,7 +75,7 @@ export class Manager extends Emitter<ManagerEvents> {
     if (!o.path) o.path = "/socket.io";
     this.uri = uri || "";
     this.opts = o;
-    this._timers = o.timers || defaultTimers;
+    this._timers = unrefTimers(o.timers || defaultTimers, o.autoUnref);
     this._reconnection = o.reconnection !== false;
     // Backoff's own defaults are the manager's (1000 / 5000 ms) except for the jitter.
     this.backoff = new Backoff({

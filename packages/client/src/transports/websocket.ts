@@ -1,4 +1,5 @@
 import { decodePacket, type EnginePacket, encodePacket } from "@ladder/protocol";
+import { unrefWebSocket } from "../node-unref.js";
 import { nextTick } from "../timers.js";
 import { assign } from "../url.js";
 import { requestHeaders } from "./fetch-init.js";
@@ -42,12 +43,15 @@ export class WebSocketTransport extends Transport {
       // folds away there. Some old browsers reject an undefined `protocols`, hence the two browser forms.
       ws =
         NodeWebSocket && Ctor === NodeWebSocket
-          ? new Ctor(
-              uri,
-              o.protocols,
-              assign(assign({}, o.tls?.options), o.wsOptions, {
-                headers: assign({}, o.wsOptions && (o.wsOptions.headers as object), requestHeaders(o, uri)),
-              }),
+          ? unrefWebSocket(
+              new Ctor(
+                uri,
+                o.protocols,
+                assign(assign({}, o.tls?.options), o.wsOptions, {
+                  headers: assign({}, o.wsOptions && (o.wsOptions.headers as object), requestHeaders(o, uri)),
+                }),
+              ),
+              o.tls?.unref,
             )
           : o.protocols
             ? new Ctor(uri, o.protocols)
