@@ -1,8 +1,8 @@
 // `autoUnref` (Node, as socket.io-client's option): a process whose only remaining work is a connected client
 // exits by itself, on every transport (fetch polling with a long poll in flight, `ws`, fetch streaming); without
 // the option the same process stays alive. Each child keeps itself alive with an interval until it is connected on
-// the transport asked for, then clears it; an unref'd guard reports "still alive" (exit 3) if it has not ended by
-// then.
+// the transport asked for, then clears it and sets an unref'd guard that reports "still alive" (exit 3) if the
+// process has not ended 2 s later.
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Engine, Server } from "@ladder/server";
@@ -12,7 +12,6 @@ import { runClientProcess } from "./client-helpers.js";
 const CHILD = `
 import { io } from "@ladder/client";
 const keep = setInterval(() => {}, 1000);
-setTimeout(() => { console.log("still alive"); process.exit(3); }, 2500).unref();
 const socket = io(process.env.URL, {
   transports: JSON.parse(process.env.TRANSPORTS),
   autoUnref: process.env.UNREF === "1",
@@ -22,6 +21,8 @@ const check = () => {
   if (socket.connected && socket.io.engine.transport.name === process.env.FINAL) {
     console.log("on " + process.env.FINAL);
     clearInterval(keep);
+    // Unref'd: it fires only if something else keeps the process alive.
+    setTimeout(() => { console.log("still alive"); process.exit(3); }, 2000).unref();
   }
 };
 socket.on("connect", check);
