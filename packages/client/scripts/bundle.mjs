@@ -75,70 +75,64 @@ const nativeUtf8 = {
   },
 };
 
+/**
+ * A plugin that gives every source file matching a filter other contents (`[filter, contents]` pairs); relative
+ * imports in them resolve from src/transports/.
+ */
+const replaceModules = (name, replacements) => ({
+  name,
+  setup(b) {
+    for (const [filter, contents] of replacements)
+      b.onLoad({ filter }, () => ({ contents, loader: "ts", resolveDir: join(root, "src/transports") }));
+  },
+});
+
 // Polling flavours a bundle leaves out become the XHR transport there (so `forceJSONP` falls back to XHR instead of
 // failing). The modern IIFE is for browsers that all have CORS-capable XHR: no JSONP (IE-class browsers without
 // CORS) and no fetch() polling (XHR-less hosts: Node, workers). The legacy bundle keeps JSONP but drops fetch()
 // polling too: a host with fetch has Promise and is no legacy browser, and every IE10-class browser has XHR. The
 // ESM bundle runs where modules do (browsers that all have CORS, and service workers, which have fetch but no XHR):
 // no JSONP, fetch polling kept. The Node build keeps all three.
-const xhrInstead = (flavours) => ({
-  name: "xhr-instead",
-  setup(b) {
-    b.onLoad({ filter: new RegExp(`[\\\\/]transports[\\\\/]polling-(${flavours})\\.ts$`) }, () => ({
-      contents: 'export { PollingXhr as PollingJsonp, PollingXhr as PollingFetch } from "./polling-xhr.js";',
-      loader: "ts",
-      resolveDir: join(root, "src/transports"),
-    }));
-  },
-});
+const xhrInstead = (flavours) =>
+  replaceModules("xhr-instead", [
+    [
+      new RegExp(`[\\\\/]transports[\\\\/]polling-(${flavours})\\.ts$`),
+      'export { PollingXhr as PollingJsonp, PollingXhr as PollingFetch } from "./polling-xhr.js";',
+    ],
+  ]);
 
 // The legacy bundle leaves the streaming transport out (issue 6): its parser, UTF-8 decoder and reader are ~4 KB
 // min+gzip, which the legacy budget (issue 5) cannot hold; and the per-origin transport memory
 // (rememberTransport), which matters little without streaming. Legacy pages climb polling → websocket unless the page
 // loads the add-on ladder.legacy-streaming.min.js; ladder.min.js and ladder.esm.js load theirs when a session needs
 // it (lazyStreaming below); the Node build carries both.
-const noStreaming = {
-  name: "no-streaming",
-  setup(b) {
-    b.onLoad({ filter: /[\\/]transports[\\/]streaming\.ts$/ }, () => ({
-      contents: "export const canStream = () => false; export class Streaming {}",
-      loader: "ts",
-    }));
-    b.onLoad({ filter: /[\\/]engine[\\/]remember\.ts$/ }, () => ({
-      contents: "export const recallTransport = () => null; export const rememberTransport = () => {};",
-      loader: "ts",
-    }));
-  },
-};
+const noStreaming = replaceModules("no-streaming", [
+  [/[\\/]transports[\\/]streaming\.ts$/, "export const canStream = () => false; export class Streaming {}"],
+  [
+    /[\\/]engine[\\/]remember\.ts$/,
+    "export const recallTransport = () => null; export const rememberTransport = () => {};",
+  ],
+]);
 
 // A streaming reader (src/transports/streaming-{fetch,xhr}.ts) a bundle's browsers never use becomes "none here".
 // The modern add-on runs where fetch bodies stream (ReadableStream), so the XHR reader stays out; the legacy streaming
 // add-on is for browsers without fetch (a host with fetch and ReadableStream is no legacy browser), so the fetch
 // reader stays out. The ESM bundle drops the XHR reader like the modern add-on (every browser with modules streams
 // fetch bodies); the Node build keeps both.
-const noStreamReader = (kind) => ({
-  name: "no-stream-reader",
-  setup(b) {
-    b.onLoad({ filter: new RegExp(`[\\/]transports[\\/]streaming-${kind}\\.ts$`) }, () => ({
-      contents: `export const ${kind}StreamRequest = () => null;`,
-      loader: "ts",
-    }));
-  },
-});
+const noStreamReader = (kind) =>
+  replaceModules("no-stream-reader", [
+    [
+      new RegExp(`[\\/]transports[\\/]streaming-${kind}\\.ts$`),
+      `export const ${kind}StreamRequest = () => null;`,
+    ],
+  ]);
 
 // The modern IIFE carries a stand-in for the streaming transport (src/transports/streaming-lazy.ts) that fetches
 // ladder.streaming.min.js when a session first opens streaming: the parser and reader (~2.4 KB min+gzip) stay out
 // of the page's first download, and most pages, which end on WebSocket, never load them.
-const lazyStreaming = {
-  name: "lazy-streaming",
-  setup(b) {
-    b.onLoad({ filter: /[\\/]transports[\\/]streaming\.ts$/ }, () => ({
-      contents: 'export { canStream, Streaming } from "./streaming-lazy.js";',
-      loader: "ts",
-      resolveDir: join(root, "src/transports"),
-    }));
-  },
-};
+const lazyStreaming = replaceModules("lazy-streaming", [
+  [/[\\/]transports[\\/]streaming\.ts$/, 'export { canStream, Streaming } from "./streaming-lazy.js";'],
+]);
 
 // An add-on takes what its core already exports (the registry, the Transport base class with its Emitter, the
 // Engine.IO codecs) instead of carrying second copies: from the page's `ladder` global for the IIFE add-ons (which
@@ -202,23 +196,14 @@ const codeOnlyErrors = {
 
 // Browsers keep cookies, decide TLS and keep no process alive: the Node cookie jar, TLS setup and autoUnref (and
 // tough-cookie and undici with them) stay out of every bundle.
-const noNodeHttp = {
-  name: "no-node-http",
-  setup(b) {
-    b.onLoad({ filter: /[\\/]transports[\\/]cookie-jar\.ts$/ }, () => ({
-      contents: "export const createCookieJar = () => null;",
-      loader: "ts",
-    }));
-    b.onLoad({ filter: /[\\/]transports[\\/]node-tls\.ts$/ }, () => ({
-      contents: "export const nodeTls = () => null;",
-      loader: "ts",
-    }));
-    b.onLoad({ filter: /[\\/]src[\\/]node-unref\.ts$/ }, () => ({
-      contents: "export const unrefTimers = (timers) => timers; export const unrefWebSocket = (ws) => ws;",
-      loader: "ts",
-    }));
-  },
-};
+const noNodeHttp = replaceModules("no-node-http", [
+  [/[\\/]transports[\\/]cookie-jar\.ts$/, "export const createCookieJar = () => null;"],
+  [/[\\/]transports[\\/]node-tls\.ts$/, "export const nodeTls = () => null;"],
+  [
+    /[\\/]src[\\/]node-unref\.ts$/,
+    "export const unrefTimers = (timers) => timers; export const unrefWebSocket = (ws) => ws;",
+  ],
+]);
 
 const common = {
   entryPoints: [entry],
