@@ -42,7 +42,7 @@ export function fetchInit(
     credentials: o.withCredentials ? "include" : "same-origin",
     cache: "no-store",
     signal,
-    // TLS options in Node (node-tls.ts); fetch ignores an undefined dispatcher.
+    // TLS options and autoUnref in Node (node-tls.ts); fetch ignores an undefined dispatcher.
     dispatcher: o.tls ? o.tls.dispatcher : undefined,
   };
 }

@@ -52,7 +52,7 @@ export interface TransportOptions {
   streamingTimeout?: number;
   /** The session's cookies outside browsers (with `withCredentials`; see cookie-jar.ts); null in browsers. */
   cookieJar?: CookieJarLike | null;
-  /** TLS options in Node and the fetch dispatcher applying them (node-tls.ts); null when none or in browsers. */
+  /** TLS options and autoUnref in Node, and the fetch dispatcher applying them (node-tls.ts); null when none or in browsers. */
   tls?: NodeTls | null;
 }
 
